@@ -93,7 +93,10 @@ struct vio_queue {
  * HAL cannot allocate. Event-idx and indirect follow t->features.
  */
 int vio_queue_init(struct vio_queue *q, struct vio_transport *t, uint16_t idx, uint16_t size);
-/* Frees the rings; the device must have been reset (or the queue disabled) first. */
+/*
+ * Frees the rings, after unsharing the buffers of chains still in flight;
+ * the device must have been reset (or the queue disabled) first.
+ */
 void vio_queue_deinit(struct vio_queue *q);
 
 /*
@@ -115,13 +118,25 @@ void vio_queue_kick(struct vio_queue *q);
  * len, or the queue is broken). Any error latches the queue broken.
  */
 int vio_queue_pop(struct vio_queue *q, uint16_t *token, uint32_t *len, void **cookie);
-/* Like vio_queue_pop but only for @token: WrongToken if another chain is next. */
+/*
+ * Like vio_queue_pop but only for @token: WrongToken if a valid completion of
+ * another chain is next (not latched: devices may complete out of order),
+ * InvalidParam if @token is not in flight.
+ */
 int vio_queue_pop_token(struct vio_queue *q, uint16_t token, uint32_t *len);
 /*
- * Waits (bounded by the HAL's spin_limit) for @token and pops it.
- * NotReady on timeout, which latches the queue broken.
+ * Waits (bounded by the HAL's spin_limit) for @token and pops it: 0 with
+ * *len set, or the errors of vio_queue_pop_token. NotReady on timeout,
+ * which latches the queue broken.
  */
 int vio_queue_wait_token(struct vio_queue *q, uint16_t token, uint32_t *len);
+/*
+ * Takes back every chain still in flight without the device's help:
+ * unshares its buffers and returns its descriptors. Only after the device
+ * was reset (or the queue disabled), e.g. after a timeout, so that no
+ * buffer stays shared once its owner is gone. Latches the queue broken.
+ */
+void vio_queue_reclaim_all(struct vio_queue *q);
 
 bool vio_queue_has_used(const struct vio_queue *q);
 static inline uint16_t vio_queue_num_free(const struct vio_queue *q) { return q->num_free; }
