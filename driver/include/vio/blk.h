@@ -12,6 +12,8 @@
 
 #define VIO_BLK_SECTOR_SIZE 512u
 #define VIO_BLK_ID_BYTES 20u
+/* The largest data buffer of one read or write request. */
+#define VIO_BLK_MAX_TRANSFER (1u << 20)
 
 #define VIO_BLK_F_SIZE_MAX (1ull << 1)
 #define VIO_BLK_F_SEG_MAX (1ull << 2)
@@ -66,15 +68,24 @@ struct vio_blk {
  * vio_blk_init - completes Device Initialization of a probed block device
  * with a queue of @queue_size (0: as large as allowed). Returns 0 or a
  * negative vio_err; on failure the device is left FAILED and nothing leaks.
+ * InvalidParam when @t is not a block device; IoError when BLK_SIZE was
+ * negotiated but blk_size is not a power of two in [512, 64 KiB] (the
+ * device is refused rather than guessed at).
  */
 int vio_blk_init(struct vio_blk *b, struct vio_transport *t, uint16_t queue_size);
 /* Resets the device and frees the queue. */
 void vio_blk_deinit(struct vio_blk *b);
 
 /*
- * Blocking I/O. @sector is in 512-byte units; @len must be a non-zero
- * multiple of blk_size and the range must lie within the capacity
- * (InvalidParam). Writes to a read-only device are Unsupported.
+ * Blocking I/O. @sector is in 512-byte units and aligned to blk_size; @len
+ * must be a non-zero multiple of blk_size, at most VIO_BLK_MAX_TRANSFER, and
+ * the range must lie within the capacity (InvalidParam). Writes to a
+ * read-only device are Unsupported. AlreadyUsed while non-blocking requests
+ * are in flight (their completions would block the ring). Device status
+ * IOERR (or an undefined one) is IoError, UNSUPP is Unsupported; a modern
+ * device's used len must cover the status byte, and for reads and GET_ID the
+ * whole data too (IoError otherwise). If the wait fails (timeout or a ring
+ * violation) the device is reset and the request taken back before return.
  */
 int vio_blk_read(struct vio_blk *b, uint64_t sector, void *buf, size_t len);
 int vio_blk_write(struct vio_blk *b, uint64_t sector, const void *buf, size_t len);
@@ -86,8 +97,12 @@ int vio_blk_get_id(struct vio_blk *b, char id[VIO_BLK_ID_BYTES + 1]);
 /*
  * Non-blocking I/O: submit queues @req (type VIO_BLK_T_*) without notifying;
  * vio_blk_kick notifies once for everything submitted. Returns the token or
- * a negative vio_err. vio_blk_poll returns 1 with the completed request in
- * *done (its ->result set), 0 when none is ready, or a negative vio_err.
+ * a negative vio_err (the same checks as the blocking calls; FLUSH without
+ * the FLUSH feature and unknown types are Unsupported). vio_blk_poll returns
+ * 1 with the completed request in *done (its ->result set), 0 when none is
+ * ready, or a negative vio_err. After an error the queue is broken: requests
+ * still in flight stay shared until vio_blk_deinit, so their storage must
+ * live until then.
  */
 int vio_blk_submit(struct vio_blk *b, struct vio_blk_req *req, uint32_t type, uint64_t sector,
                    void *buf, size_t len);
