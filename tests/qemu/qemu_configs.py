@@ -1,0 +1,40 @@
+"""The QEMU configurations: each boots once with all its devices and is one CTest test.
+
+Add a configuration by adding an entry to CONFIGS (README.md explains how);
+CMake reads the names from `qemu_run.py --list` at configure time.
+"""
+
+from qemu_devices import MMIO_LEGACY, MMIO_MODERN, Blk
+
+
+class Config:
+    def __init__(self, transport, devices, extra_args=(), timeout=30):
+        self.transport = transport
+        self.devices = devices
+        self.extra_args = list(extra_args)
+        self.timeout = timeout
+
+
+def blk_bench():
+    """One default device for the benchmark; io_uring is QEMU's fastest path for it."""
+    return [Blk("blk-bench", size=4 << 20, drive_props={"aio": "io_uring"})]
+
+
+def blk_variations():
+    """One device per option the driver must cope with; sizes differ so capacities do too."""
+    return [
+        Blk("blk-default", size=(1 << 20) + 8192),
+        Blk("blk-ro", readonly=True),
+        Blk("blk-4k", size=(2 << 20) + 3 * 4096, block_size=4096),
+        Blk("blk-no-event-idx", props={"event_idx": "off"}),
+        Blk("blk-no-indirect", props={"indirect_desc": "off"}),
+        Blk("blk-queue-16", props={"queue-size": "16"}),
+    ]
+
+
+CONFIGS = {
+    "mmio-legacy": lambda: Config(MMIO_LEGACY, blk_bench()),
+    "mmio-modern": lambda: Config(MMIO_MODERN, blk_bench()),
+    "mmio-legacy-blk": lambda: Config(MMIO_LEGACY, blk_variations()),
+    "mmio-modern-blk": lambda: Config(MMIO_MODERN, blk_variations()),
+}
