@@ -1,0 +1,139 @@
+/* Conformance recording: the rule table and the violation log. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vsim/conform.h"
+
+struct vsim_conform {
+    struct vsim_violation *list; /* the first VSIM_CONFORM_KEEP violations */
+    size_t stored;
+    size_t total;
+    size_t per_rule[VSIM_RULE_COUNT];
+    bool strict;
+    bool tripped;
+    void (*hook)(void *ctx, const struct vsim_violation *v);
+    void *hook_ctx;
+};
+
+static const struct vsim_rule_info rules[VSIM_RULE_COUNT] = {
+#define VSIM__RULE_INFO(e, id, sec, text) [VSIM_RULE_##e] = {id, sec, text},
+    VSIM_CONFORM_RULES(VSIM__RULE_INFO)
+#undef VSIM__RULE_INFO
+};
+
+const struct vsim_rule_info *vsim_rule_info(enum vsim_rule rule)
+{
+    if ((unsigned)rule >= VSIM_RULE_COUNT)
+        return NULL;
+    return &rules[rule];
+}
+
+enum vsim_rule vsim_rule_by_id(const char *id)
+{
+    for (unsigned i = 0; i < VSIM_RULE_COUNT; i++) {
+        if (strcmp(rules[i].id, id) == 0)
+            return (enum vsim_rule)i;
+    }
+    return VSIM_RULE_COUNT;
+}
+
+struct vsim_conform *vsim_conform_new(void)
+{
+    struct vsim_conform *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->list = calloc(VSIM_CONFORM_KEEP, sizeof(*c->list));
+    if (!c->list) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void vsim_conform_free(struct vsim_conform *c)
+{
+    if (!c)
+        return;
+    free(c->list);
+    free(c);
+}
+
+static void print_one(const struct vsim_violation *v, FILE *out)
+{
+    const struct vsim_rule_info *r = &rules[v->rule];
+    fprintf(out, "%s [%s] %s (%s: %s)\n", r->id, v->where, v->detail, r->section, r->text);
+}
+
+void vsim_conform_record(struct vsim_conform *c, enum vsim_rule rule, const char *where,
+                         const char *fmt, ...)
+{
+    struct vsim_violation tmp;
+    struct vsim_violation *v = c->stored < VSIM_CONFORM_KEEP ? &c->list[c->stored] : &tmp;
+    va_list ap;
+
+    v->rule = (unsigned)rule < VSIM_RULE_COUNT ? rule : VSIM_RULE_COUNT - 1;
+    snprintf(v->where, sizeof(v->where), "%s", where ? where : "?");
+    va_start(ap, fmt);
+    vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
+    va_end(ap);
+    if (v != &tmp)
+        c->stored++;
+    c->total++;
+    c->per_rule[v->rule]++;
+    if (c->strict) {
+        c->tripped = true;
+        fputs("vsim conformance violation: ", stderr);
+        print_one(v, stderr);
+    }
+    if (c->hook)
+        c->hook(c->hook_ctx, v);
+}
+
+size_t vsim_conform_count(const struct vsim_conform *c)
+{
+    return c->total;
+}
+
+size_t vsim_conform_count_rule(const struct vsim_conform *c, enum vsim_rule rule)
+{
+    return (unsigned)rule < VSIM_RULE_COUNT ? c->per_rule[rule] : 0;
+}
+
+const struct vsim_violation *vsim_conform_get(const struct vsim_conform *c, size_t i)
+{
+    return i < c->stored ? &c->list[i] : NULL;
+}
+
+void vsim_conform_clear(struct vsim_conform *c)
+{
+    c->stored = 0;
+    c->total = 0;
+    c->tripped = false;
+    memset(c->per_rule, 0, sizeof(c->per_rule));
+}
+
+void vsim_conform_print(const struct vsim_conform *c, FILE *out)
+{
+    for (size_t i = 0; i < c->stored; i++)
+        print_one(&c->list[i], out);
+    if (c->total > c->stored)
+        fprintf(out, "... and %zu more\n", c->total - c->stored);
+}
+
+void vsim_conform_set_strict(struct vsim_conform *c, bool strict)
+{
+    c->strict = strict;
+}
+
+bool vsim_conform_tripped(const struct vsim_conform *c)
+{
+    return c->tripped;
+}
+
+void vsim_conform_set_hook(struct vsim_conform *c,
+                           void (*hook)(void *ctx, const struct vsim_violation *v), void *ctx)
+{
+    c->hook = hook;
+    c->hook_ctx = ctx;
+}

@@ -1,0 +1,175 @@
+/* Bench internals shared by the sim sources: the structures behind the public handles. */
+#ifndef VSIM_INTERNAL_H
+#define VSIM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vio/hal.h"
+#include "vsim/device.h"
+#include "vsim/machine.h"
+
+#define VSIM_PAGE ((uint64_t)VIO_PAGE_SIZE)
+
+/* Little-endian guest fields, whatever the host order. */
+static inline uint16_t vsim__ld16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+static inline uint32_t vsim__ld32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+static inline uint64_t vsim__ld64(const uint8_t *p)
+{
+    return vsim__ld32(p) | ((uint64_t)vsim__ld32(p + 4) << 32);
+}
+static inline void vsim__st16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+static inline void vsim__st32(uint8_t *p, uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    memcpy(p, &v, 4);
+}
+static inline void vsim__st64(uint8_t *p, uint64_t v)
+{
+    vsim__st32(p, (uint32_t)v);
+    vsim__st32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* ---- guest memory (guestmem.c) ---- */
+struct vsim__share {
+    uint64_t paddr; /* 0: empty slot */
+    void *buf;
+    size_t len;
+    uint32_t pages; /* bounce pages, 0 when zero-copy */
+    uint8_t dir;
+};
+
+struct vsim__mem {
+    uint8_t *host;
+    uint64_t base;
+    uint64_t size;
+    uint32_t npages;
+    uint8_t *page_used; /* per page: 0 free, else the owner kind */
+    uint32_t *run;      /* at an allocation's first page: its length in pages */
+    uint32_t hint;
+    size_t dma_pages;
+    size_t shares;
+    uint64_t bounces;
+    struct vsim__share *tab; /* open addressing on paddr */
+    size_t tab_cap;          /* power of 2 */
+};
+
+enum vsim__owner { VSIM__PAGE_FREE, VSIM__PAGE_DMA, VSIM__PAGE_BOUNCE, VSIM__PAGE_USER };
+
+int vsim__mem_init(struct vsim__mem *g, uint64_t base, size_t size);
+void vsim__mem_fini(struct vsim__mem *g);
+/* First page paddr of @n free pages marked @owner (zeroed), or 0. */
+uint64_t vsim__mem_alloc(struct vsim__mem *g, uint32_t n, enum vsim__owner owner);
+/* Frees the allocation starting at @paddr if it is @owner's and @n pages long. */
+bool vsim__mem_release(struct vsim__mem *g, uint64_t paddr, uint32_t n, enum vsim__owner owner);
+/* Length in pages of @owner's allocation at @paddr, 0 if none. */
+uint32_t vsim__mem_alloc_len(const struct vsim__mem *g, uint64_t paddr, enum vsim__owner owner);
+static inline uint8_t *vsim__mem_host(const struct vsim__mem *g, uint64_t paddr, uint64_t len)
+{
+    if (paddr < g->base || paddr - g->base > g->size || len > g->size - (paddr - g->base))
+        return NULL;
+    return g->host + (paddr - g->base);
+}
+int vsim__mem_share(struct vsim_machine *m, void *buf, size_t len, int dir, bool bounce,
+                    uint64_t *paddr);
+void vsim__mem_unshare(struct vsim_machine *m, uint64_t paddr, void *buf, size_t len, int dir);
+
+/* ---- machine (machine.c) ---- */
+struct vsim__region {
+    uint64_t base;
+    uint64_t size;
+    const struct vsim_region_ops *ops;
+    void *ctx;
+    char name[24];
+};
+
+struct vsim_machine {
+    struct vio_hal hal;
+    struct vsim__mem mem;
+    struct vsim_conform *conform;
+    struct vsim_fault_plan *faults;
+    FILE *trace;
+    bool deferred;
+    bool bounce_all;
+    uint32_t empty_version;
+    struct vsim__region regions[VSIM_REGIONS_MAX];
+    unsigned nregions;
+    unsigned last_region;
+    struct vsim_device **devices;
+    unsigned ndevices;
+    unsigned devices_cap;
+    unsigned pending;
+    uint64_t relax_count;
+    char last_error[160];
+};
+
+void vsim__set_error(struct vsim_machine *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void vsim__trace(struct vsim_machine *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool vsim__device_register(struct vsim_machine *m, struct vsim_device *d);
+
+/* ---- device core (device.c) and queues (vq.c) ---- */
+struct vsim_vq {
+    struct vsim_device *dev;
+    uint16_t index;
+    uint16_t num; /* 0 while disabled */
+    bool ready;
+    bool broken;
+    bool pending; /* notified, waiting for relax (deferred mode) */
+    bool avail_flags_reported;
+    uint64_t desc_pa, avail_pa, used_pa;
+    uint8_t *desc, *avail, *used;
+    uint16_t last_avail;
+    uint16_t used_idx;
+    uint16_t signalled;
+    struct vsim_seg *segs;
+    uint32_t segs_cap;
+    uint64_t suppressed;
+};
+
+struct vsim_device {
+    struct vsim_machine *m;
+    struct vsim_device_model model;
+    char label[32];
+    bool bound;
+    bool legacy;
+    uint8_t status;
+    uint64_t accepted;
+    uint32_t isr;
+    uint32_t generation;
+    uint64_t interrupts;
+    struct vsim_vq *vqs;
+};
+
+void vsim__vq_reset(struct vsim_vq *vq);
+void vsim__vq_free(struct vsim_vq *vq);
+/* Serves queue @vq now: the model's queue_notify, then a flush. */
+void vsim__device_run(struct vsim_device *d, struct vsim_vq *vq);
+void vsim__device_destroy(struct vsim_device *d);
+void vsim__device_interrupt(struct vsim_device *d, uint32_t bits);
+
+/* ---- MMIO slots (mmio.c) ---- */
+int vsim__mmio_create_slots(struct vsim_machine *m);
+
+#endif

@@ -1,0 +1,337 @@
+/*
+ * The device side of a split virtqueue (Split Virtqueues). Everything read
+ * from the rings is driver input: indexes, addresses, lengths and flags are
+ * checked before use, and a bad one stops the queue instead of the bench.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "vsim/spec.h"
+
+/* Ring layout: avail = flags, idx, ring[num], used_event; used = flags, idx, ring[num], avail_event. */
+#define AVAIL_IDX 2u
+#define AVAIL_RING 4u
+#define USED_IDX 2u
+#define USED_RING 4u
+#define USED_ELEM 8u
+
+static uint64_t avail_bytes(uint16_t num)
+{
+    return 6u + 2u * (uint64_t)num;
+}
+static uint64_t used_bytes(uint16_t num)
+{
+    return 6u + 8u * (uint64_t)num;
+}
+
+void vsim__vq_reset(struct vsim_vq *vq)
+{
+    vq->num = 0;
+    vq->ready = false;
+    vq->broken = false;
+    vq->pending = false;
+    vq->avail_flags_reported = false;
+    vq->desc = vq->avail = vq->used = NULL;
+    vq->desc_pa = vq->avail_pa = vq->used_pa = 0;
+    vq->last_avail = 0;
+    vq->used_idx = 0;
+    vq->signalled = 0;
+}
+
+void vsim__vq_free(struct vsim_vq *vq)
+{
+    free(vq->segs);
+    vq->segs = NULL;
+    vq->segs_cap = 0;
+}
+
+static bool is_pow2(uint32_t v)
+{
+    return v && !(v & (v - 1));
+}
+
+static uint8_t *part(struct vsim_vq *vq, const char *name, uint64_t pa, uint64_t len,
+                     uint64_t align)
+{
+    uint8_t *p = vsim__mem_host(&vq->dev->m->mem, pa, len);
+    if (pa % align)
+        vsim_device_violation(vq->dev, VSIM_RULE_VQ_ALIGN, "q%u %s at 0x%llx, not %llu-aligned",
+                              vq->index, name, (unsigned long long)pa, (unsigned long long)align);
+    if (!p)
+        vsim_device_violation(vq->dev, VSIM_RULE_VQ_MEMORY,
+                              "q%u %s [0x%llx, +%llu) outside guest memory", vq->index, name,
+                              (unsigned long long)pa, (unsigned long long)len);
+    return p;
+}
+
+bool vsim_vq_enable(struct vsim_vq *vq, uint16_t num, uint64_t desc, uint64_t avail,
+                    uint64_t used)
+{
+    struct vsim_device *d = vq->dev;
+    vsim__vq_reset(vq);
+    if (!is_pow2(num)) {
+        vsim_device_violation(d, VSIM_RULE_VQ_SIZE, "q%u size %u", vq->index, num);
+        return false;
+    }
+    if (!d->legacy && !(d->status & VSIM_STATUS_FEATURES_OK))
+        vsim_device_violation(d, VSIM_RULE_INIT_QUEUE, "q%u enabled with status 0x%02x",
+                              vq->index, d->status);
+    uint8_t *dp = part(vq, "descriptor table", desc, (uint64_t)num * VSIM_VRING_DESC_SIZE, 16);
+    uint8_t *ap = part(vq, "available ring", avail, avail_bytes(num), 2);
+    uint8_t *up = part(vq, "used ring", used, used_bytes(num), 4);
+    if (!dp || !ap || !up)
+        return false;
+    if (vq->segs_cap < num) {
+        struct vsim_seg *s = realloc(vq->segs, num * sizeof(*s));
+        if (!s)
+            return false;
+        vq->segs = s;
+        vq->segs_cap = num;
+    }
+    if (vsim__ld16(up) != 0)
+        vsim_device_violation(d, VSIM_RULE_VQ_USED_FLAGS, "q%u used flags 0x%x", vq->index,
+                              vsim__ld16(up));
+    vq->num = num;
+    vq->desc_pa = desc;
+    vq->avail_pa = avail;
+    vq->used_pa = used;
+    vq->desc = dp;
+    vq->avail = ap;
+    vq->used = up;
+    vq->ready = true;
+    vsim__trace(d->m, "%s q%u enabled size=%u desc=0x%llx avail=0x%llx used=0x%llx", d->label,
+                vq->index, num, (unsigned long long)desc, (unsigned long long)avail,
+                (unsigned long long)used);
+    return true;
+}
+
+void vsim_vq_disable(struct vsim_vq *vq)
+{
+    if (vq->pending)
+        vq->dev->m->pending--;
+    vsim__vq_reset(vq);
+}
+
+static void stop(struct vsim_vq *vq)
+{
+    vq->broken = true;
+    vsim__trace(vq->dev->m, "%s q%u stopped: malformed ring", vq->dev->label, vq->index);
+    vsim_device_needs_reset(vq->dev);
+}
+
+/* Reads descriptor @i of a table; fields little-endian. */
+struct desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags;
+    uint16_t next;
+};
+static struct desc read_desc(const uint8_t *table, uint32_t i)
+{
+    const uint8_t *p = table + (uint64_t)i * VSIM_VRING_DESC_SIZE;
+    return (struct desc){vsim__ld64(p), vsim__ld32(p + 8), vsim__ld16(p + 12), vsim__ld16(p + 14)};
+}
+
+#define BAD(rule, ...)                                                                             \
+    do {                                                                                           \
+        vsim_device_violation(vq->dev, rule, __VA_ARGS__);                                         \
+        return false;                                                                              \
+    } while (0)
+
+static bool walk(struct vsim_vq *vq, uint16_t head, struct vsim_chain *c)
+{
+    const uint8_t *table = vq->desc;
+    uint32_t table_n = vq->num, i = head, steps = 0;
+    bool indirect = false, seen_write = false;
+    uint64_t total = 0;
+
+    for (;;) {
+        /* The Virtqueue Descriptor Table: a chain never exceeds its table, so a longer one loops. */
+        if (++steps > table_n || c->nseg >= vq->num)
+            BAD(VSIM_RULE_DESC_LOOP, "q%u chain at head %u: more than %u descriptors (loop?)",
+                vq->index, head, indirect ? table_n : vq->num);
+        struct desc d = read_desc(table, i);
+        if (d.flags & VSIM_VRING_DESC_F_INDIRECT) {
+            if (!vsim_device_has(vq->dev, VSIM_F_INDIRECT_DESC))
+                BAD(VSIM_RULE_DESC_INDIRECT_FEAT, "q%u desc %u INDIRECT not negotiated", vq->index, i);
+            if (indirect)
+                BAD(VSIM_RULE_DESC_INDIRECT_NEST, "q%u nested indirect table", vq->index);
+            if (d.flags & VSIM_VRING_DESC_F_NEXT)
+                BAD(VSIM_RULE_DESC_INDIRECT_NEXT, "q%u desc %u INDIRECT|NEXT", vq->index, i);
+            if (d.len == 0 || d.len % VSIM_VRING_DESC_SIZE)
+                BAD(VSIM_RULE_DESC_INDIRECT_LEN, "q%u indirect table len %u", vq->index, d.len);
+            table = vsim__mem_host(&vq->dev->m->mem, d.addr, d.len);
+            if (!table)
+                BAD(VSIM_RULE_DESC_ADDR, "q%u indirect table 0x%llx+%u outside guest memory",
+                    vq->index, (unsigned long long)d.addr, d.len);
+            table_n = d.len / VSIM_VRING_DESC_SIZE;
+            indirect = true;
+            i = 0;
+            steps = 0;
+            continue;
+        }
+        uint8_t *p = vsim__mem_host(&vq->dev->m->mem, d.addr, d.len);
+        if (!p)
+            BAD(VSIM_RULE_DESC_ADDR, "q%u desc %u buffer 0x%llx+%u outside guest memory",
+                vq->index, i, (unsigned long long)d.addr, d.len);
+        bool w = d.flags & VSIM_VRING_DESC_F_WRITE;
+        if (seen_write && !w)
+            BAD(VSIM_RULE_DESC_ORDER, "q%u desc %u readable after a writable one", vq->index, i);
+        seen_write |= w;
+        total += d.len;
+        if (total > UINT32_MAX)
+            BAD(VSIM_RULE_DESC_TOTAL, "q%u chain at head %u longer than 4 GiB", vq->index, head);
+        if (!indirect && c->nseg == 1)
+            c->second = i;
+        c->seg[c->nseg++] = (struct vsim_seg){p, d.addr, d.len, w};
+        if (w)
+            c->write_len += d.len;
+        else {
+            c->read_len += d.len;
+            c->nread++;
+        }
+        if (!(d.flags & VSIM_VRING_DESC_F_NEXT))
+            return true;
+        if (d.next >= table_n)
+            BAD(VSIM_RULE_DESC_NEXT, "q%u desc %u next %u beyond table of %u", vq->index, i,
+                d.next, table_n);
+        i = d.next;
+    }
+}
+
+uint16_t vsim_vq_avail_pending(const struct vsim_vq *vq)
+{
+    if (!vq->ready || vq->broken)
+        return 0;
+    return (uint16_t)(vsim__ld16(vq->avail + AVAIL_IDX) - vq->last_avail);
+}
+
+static void check_avail_flags(struct vsim_vq *vq)
+{
+    uint16_t flags = vsim__ld16(vq->avail);
+    bool event_idx = vsim_device_has(vq->dev, VSIM_F_EVENT_IDX);
+    if (vq->avail_flags_reported || flags == 0 || (!event_idx && flags == 1))
+        return;
+    vq->avail_flags_reported = true;
+    vsim_device_violation(vq->dev, VSIM_RULE_AVAIL_FLAGS, "q%u avail flags 0x%x%s", vq->index,
+                          flags, event_idx ? " with EVENT_IDX" : "");
+}
+
+bool vsim_vq_pop(struct vsim_vq *vq, struct vsim_chain *c)
+{
+    if (!vq->ready || vq->broken)
+        return false;
+    uint16_t avail_idx = vsim__ld16(vq->avail + AVAIL_IDX);
+    uint16_t ahead = (uint16_t)(avail_idx - vq->last_avail);
+    if (ahead == 0)
+        return false;
+    /* Pairs with the driver's barrier before its idx update. */
+    atomic_thread_fence(memory_order_acquire);
+    check_avail_flags(vq);
+    if (ahead > vq->num) {
+        vsim_device_violation(vq->dev, VSIM_RULE_AVAIL_IDX,
+                              "q%u avail idx %u is %u ahead of %u, queue size %u", vq->index,
+                              avail_idx, ahead, vq->last_avail, vq->num);
+        stop(vq);
+        return false;
+    }
+    uint16_t head = vsim__ld16(vq->avail + AVAIL_RING + 2u * (vq->last_avail % vq->num));
+    vq->last_avail++;
+    *c = (struct vsim_chain){.head = head, .second = UINT32_MAX, .seg = vq->segs};
+    if (head >= vq->num) {
+        vsim_device_violation(vq->dev, VSIM_RULE_AVAIL_HEAD, "q%u avail entry %u, queue size %u",
+                              vq->index, head, vq->num);
+        stop(vq);
+        return false;
+    }
+    if (!walk(vq, head, c)) {
+        stop(vq);
+        return false;
+    }
+    vsim__trace(vq->dev->m, "%s q%u avail head=%u segs=%u read=%llu write=%llu", vq->dev->label,
+                vq->index, head, c->nseg, (unsigned long long)c->read_len,
+                (unsigned long long)c->write_len);
+    return true;
+}
+
+void vsim_vq_push(struct vsim_vq *vq, const struct vsim_chain *c, uint32_t len)
+{
+    struct vsim_device *d = vq->dev;
+    uint32_t id = c->head;
+    uint64_t v = vq->num;
+    if (!vq->ready)
+        return;
+    if (vsim_device_fault(d, VSIM_FAULT_NO_COMPLETE, NULL)) {
+        vsim__trace(d->m, "%s q%u head=%u never completed", d->label, vq->index, c->head);
+        return;
+    }
+    if (vsim_device_fault(d, VSIM_FAULT_USED_ID_RANGE, &v))
+        id = v <= UINT32_MAX ? (uint32_t)v : vq->num;
+    else if (vsim_device_fault(d, VSIM_FAULT_USED_ID_NOT_HEAD, NULL))
+        id = c->second != UINT32_MAX ? c->second : (c->head + 1u) % vq->num;
+    v = c->write_len + 1;
+    if (vsim_device_fault(d, VSIM_FAULT_USED_LEN, &v))
+        len = v <= UINT32_MAX ? (uint32_t)v : UINT32_MAX;
+    uint8_t *e = vq->used + USED_RING + USED_ELEM * (vq->used_idx % vq->num);
+    vsim__st32(e, id);
+    vsim__st32(e + 4, len);
+    vq->used_idx++;
+    /* The Virtqueue Used Ring: the element is visible before the index moves. */
+    atomic_thread_fence(memory_order_release);
+    vsim__st16(vq->used + USED_IDX, vq->used_idx);
+    vsim__trace(d->m, "%s q%u used id=%u len=%u idx=%u", d->label, vq->index, id, len,
+                vq->used_idx);
+}
+
+void vsim_vq_flush(struct vsim_vq *vq)
+{
+    if (!vq->ready)
+        return;
+    bool event_idx = vsim_device_has(vq->dev, VSIM_F_EVENT_IDX);
+    if (event_idx) /* Ask for a notification as soon as the next chain is made available. */
+        vsim__st16(vq->used + USED_RING + USED_ELEM * vq->num, vq->last_avail);
+    if (vq->used_idx == vq->signalled)
+        return;
+    uint16_t old = vq->signalled;
+    vq->signalled = vq->used_idx;
+    atomic_thread_fence(memory_order_seq_cst);
+    bool notify;
+    if (event_idx) {
+        uint16_t used_event = vsim__ld16(vq->avail + AVAIL_RING + 2u * vq->num);
+        notify = vsim_need_event(used_event, vq->used_idx, old);
+    } else {
+        notify = !(vsim__ld16(vq->avail) & VSIM_VRING_AVAIL_F_NO_INTERRUPT);
+    }
+    if (notify) {
+        vsim__device_interrupt(vq->dev, VSIM_ISR_QUEUE);
+    } else {
+        vq->suppressed++;
+        vsim__trace(vq->dev->m, "%s q%u notification suppressed", vq->dev->label, vq->index);
+    }
+}
+
+uint16_t vsim_vq_index(const struct vsim_vq *vq)
+{
+    return vq->index;
+}
+uint16_t vsim_vq_size(const struct vsim_vq *vq)
+{
+    return vq->num;
+}
+bool vsim_vq_ready(const struct vsim_vq *vq)
+{
+    return vq->ready;
+}
+bool vsim_vq_broken(const struct vsim_vq *vq)
+{
+    return vq->broken;
+}
+struct vsim_device *vsim_vq_device(const struct vsim_vq *vq)
+{
+    return vq->dev;
+}
+uint64_t vsim_vq_suppressed(const struct vsim_vq *vq)
+{
+    return vq->suppressed;
+}
