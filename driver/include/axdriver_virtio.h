@@ -1,0 +1,67 @@
+/*
+ * The axdriver_virtio bridge: finds virtio devices on MMIO slots and PCI
+ * functions, maps virtio device types and errors onto the axdriver ones, and
+ * wraps the virtio block, net and GPU drivers in the generic interfaces.
+ *
+ * Every wrapper lives in caller storage and starts with its generic device
+ * (struct ax_block_dev etc.), which is all the OS needs to hold. Results
+ * are 0 or a negative enum ax_dev_err. The wrappers are built with the
+ * VIO_BLOCK, VIO_NET and VIO_GPU options.
+ */
+#ifndef AXDRIVER_VIRTIO_H
+#define AXDRIVER_VIRTIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "axdriver/base.h"
+#include "axdriver/block.h"
+#include "vio/blk.h"
+#include "vio/hal.h"
+#include "vio/mmio.h"
+#include "vio/transport.h"
+
+/*
+ * The axdriver type of virtio device type @virtio_id (enum vio_device_id):
+ * Block, Network and GPU become Block, Net and Display. Returns false for
+ * any other type.
+ */
+bool ax_virtio_as_dev_type(uint32_t virtio_id, enum ax_device_type *type);
+
+/*
+ * The axdriver error of a virtio core result: AX_OK for @vio_err >= 0,
+ * the seed's table for the ten enum vio_err values, BadState for any
+ * other negative value.
+ */
+enum ax_dev_err ax_virtio_as_dev_err(int vio_err);
+
+/*
+ * ax_virtio_probe_mmio - looks for a virtio device in the MMIO window
+ * [@base, @base + @size). Returns true with *@type set and @m a transport
+ * ready for a wrapper's init; false when the window holds no usable virtio
+ * device (m->why says why) or one of a type without an axdriver kind, which
+ * is reset and left alone.
+ */
+bool ax_virtio_probe_mmio(struct vio_mmio *m, const struct vio_hal *hal, vio_paddr_t base,
+                          size_t size, enum ax_device_type *type);
+
+/* ---- block (VIO_BLOCK) ---- */
+
+struct ax_virtio_blk_dev {
+    struct ax_block_dev dev; /* first: the generic view */
+    struct vio_blk blk;
+    bool live;
+};
+
+/*
+ * ax_virtio_blk_init - drives the block device behind @t (from a probe) and
+ * sets up the generic view: "virtio-blk", blocks of 512 bytes or of the
+ * device's BLK_SIZE when it offers one. Returns 0 or an ax_dev_err (the
+ * device is left FAILED and nothing is allocated).
+ */
+int ax_virtio_blk_init(struct ax_virtio_blk_dev *d, struct vio_transport *t);
+/* Resets the device and frees its queue. */
+void ax_virtio_blk_deinit(struct ax_virtio_blk_dev *d);
+
+#endif
