@@ -191,6 +191,16 @@ static void async_reads(struct blk_run *c)
     guest_step(true, c->who, "async: %u reads of 4KiB in flight, all verified", n);
 }
 
+/* The reset in deinit must leave the device ready for a second Device Initialization. */
+static void reinit(struct blk_run *c, struct vio_transport *t)
+{
+    int r = vio_blk_init(&blk, t, 0);
+    if (guest_step(r == 0, c->who, "reinit: %s", vio_err_name(r))) {
+        read_check(c, c->cap - WRITE2_FROM_END, WRITE2_SECTORS, blk.readonly ? 0 : 1);
+        vio_blk_deinit(&blk);
+    }
+}
+
 void guest_blk_run(struct vio_transport *t, unsigned slot)
 {
     char slot_name[8] = "blk@0";
@@ -234,4 +244,6 @@ void guest_blk_run(struct vio_transport *t, unsigned slot)
     guest_step(pages_left == 0 && port_hal_shares_outstanding() == 0, c.who,
                "deinit: %ld DMA pages and %ld shares left", pages_left,
                port_hal_shares_outstanding());
+    if (usable)
+        reinit(&c, t);
 }

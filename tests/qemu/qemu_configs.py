@@ -23,7 +23,7 @@ def blk_bench():
 def blk_variations():
     """One device per option the driver must cope with; sizes differ so capacities do too."""
     return [
-        Blk("blk-default", size=(1 << 20) + 8192),
+        Blk("blk-default-serial20", size=(1 << 20) + 8192),  # a serial with no NUL
         Blk("blk-ro", readonly=True),
         Blk("blk-4k", size=(2 << 20) + 3 * 4096, block_size=4096),
         Blk("blk-no-event-idx", props={"event_idx": "off"}),

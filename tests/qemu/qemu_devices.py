@@ -187,7 +187,9 @@ class Blk:
             required += ["flush: Ok", "read sectors 64..79 pattern 1"]
         if spb > 1:
             required.append("read shorter than a block refused (InvalidParam)")
-        required.append("deinit: 0 DMA pages and 0 shares left")
+        w2 = blk_written_ranges(cap)[1]
+        required += ["deinit: 0 DMA pages and 0 shares left", "reinit: Ok",
+                     f"read sectors {w2[0]}..{w2[0] + w2[1] - 1} pattern {0 if self.readonly else 1}"]
         present = set(lines)
         errs = [f"{who}: missing step '{t}'" for t in required if step_line(who, t) not in present]
         if not any(l.startswith(f"{who}: async: ") and l.endswith(" all verified ok") for l in lines):

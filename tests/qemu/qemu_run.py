@@ -17,7 +17,8 @@ import threading
 import time
 from pathlib import Path
 
-from qemu_configs import CONFIGS
+sys.dont_write_bytecode = True  # keep the source tree clean
+from qemu_configs import CONFIGS  # noqa: E402
 
 SKIP = 77
 

@@ -86,7 +86,8 @@ static int hal_share(void *ctx, void *buf, size_t len, enum vio_dma_dir dir, vio
     (void)ctx;
     (void)dir;
     uintptr_t a = (uintptr_t)buf;
-    if (len == 0 || a < PLAT_RAM_BASE || a - PLAT_RAM_BASE > PLAT_RAM_SIZE - len) {
+    if (len == 0 || len > PLAT_RAM_SIZE || a < PLAT_RAM_BASE ||
+        a - PLAT_RAM_BASE > PLAT_RAM_SIZE - len) {
         misuse++;
         return VIO_ERR_DMA_ERROR;
     }
