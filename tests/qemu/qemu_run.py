@@ -55,6 +55,20 @@ def run_qemu(cmd, timeout, interactive):
     return status, [l.replace("\r", "") for l in lines]
 
 
+def check_guest_errors(config, log):
+    """QEMU's log of register misuse it tolerated: each is a driver error unless known benign."""
+    errs, tolerated = [], {}
+    text = log.read_text(errors="replace") if log.exists() else ""
+    for line in filter(None, (l.strip() for l in text.splitlines())):
+        if any(t in line for t in config.transport.tolerated_guest_errors):
+            tolerated[line] = tolerated.get(line, 0) + 1
+        else:
+            errs.append(f"QEMU logged a guest error: {line}")
+    for line, n in tolerated.items():
+        print(f"qemu_run: note: QEMU logged {n}x (tolerated on {config.transport.name}): {line}")
+    return errs
+
+
 def check(config, status, lines):
     errs = []
     if status is None:
@@ -98,7 +112,9 @@ def main():
     workdir = Path(args.workdir)
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
+    guest_errors = workdir / "qemu-guest-errors.log"
     cmd = [qemu, "-machine", "virt", "-bios", "none", "-kernel", args.image, "-nographic",
+           "-d", "guest_errors,unimp", "-D", str(guest_errors),
            *config.transport.global_args, *config.extra_args]
     for i, dev in enumerate(config.devices):
         dev.prepare(workdir, i)
@@ -108,7 +124,7 @@ def main():
     start = time.monotonic()
     status, lines = run_qemu(cmd, config.timeout, args.interactive)
     elapsed = time.monotonic() - start
-    errs = check(config, status, lines)
+    errs = check(config, status, lines) + check_guest_errors(config, guest_errors)
 
     bench = {d.serial: d.bench for d in config.devices if getattr(d, "bench", None)}
     for who, results in bench.items():

@@ -11,7 +11,12 @@ if [ "${1:-}" = "" ] || [ "$1" = "--list" ]; then
     exit 0
 fi
 build=${VIO_BUILD_DIR:-$root/build/qemu}
-cmake -S "$root" -B "$build" >/dev/null
+if [ -f "$build/CMakeCache.txt" ]; then
+    cmake "$build" >/dev/null
+else
+    # A fresh directory only for the image: the bench and fuzzers are not needed.
+    cmake -S "$root" -B "$build" -DVIO_SIM=OFF >/dev/null
+fi
 cmake --build "$build" --target vio_qemu_image
 exec python3 "$here/qemu_run.py" --interactive \
     --image "$build/tests/qemu/vio-guest-riscv64.elf" \
