@@ -381,16 +381,23 @@ static uint32_t cfg_align(uint8_t type)
     return type == CFG_ISR ? 1 : 4;
 }
 
-/* Validates one virtio capability at @off and maps its structure into @p. */
+/*
+ * Validates one virtio capability at @off and maps its structure into @p;
+ * *ignored when its bar value is reserved (the spec says to skip it).
+ */
 static enum vio_pci_why take_cap(struct vio_pci_transport *p, struct probe_state *s, uint8_t off,
-                                 uint8_t type, uint8_t bar)
+                                 uint8_t type, bool *ignored)
 {
     struct vio_pci_root *r = s->r;
     uint16_t bdf = p->bdf;
     unsigned need = type == CFG_NOTIFY ? NOTIFY_CAP_LEN : CAP_LEN;
     /* the structure must fit both its cap_len and the 256-byte capability area */
-    if (vio_pci_cfg_read8(r, bdf, (uint16_t)(off + CAP_cap_len)) < need || off + need > 256u)
+    if (off + need > 256u || vio_pci_cfg_read8(r, bdf, (uint16_t)(off + CAP_cap_len)) < need)
         return VIO_PCI_WHY_CAP_LEN;
+    uint8_t bar = vio_pci_cfg_read8(r, bdf, (uint16_t)(off + CAP_bar));
+    *ignored = bar >= BAR_SLOTS;
+    if (*ignored)
+        return VIO_PCI_WHY_OK;
     uint32_t offset = vio_pci_cfg_read32(r, bdf, (uint16_t)(off + CAP_offset));
     uint32_t length = vio_pci_cfg_read32(r, bdf, (uint16_t)(off + CAP_length));
 
@@ -451,11 +458,13 @@ static int walk_caps(struct vio_pci_transport *p, struct probe_state *s)
         if (id != VIO_PCI_CAP_ID_VNDR)
             continue;
         uint8_t type = vio_pci_cfg_read8(r, p->bdf, (uint16_t)(off + CAP_cfg_type));
-        uint8_t bar = vio_pci_cfg_read8(r, p->bdf, (uint16_t)(off + CAP_bar));
-        /* reserved cfg_type and bar values are ignored; so are types this driver does not use */
-        if (type < CFG_COMMON || type > CFG_DEVICE || bar >= BAR_SLOTS || s->found[type])
+        /* reserved cfg_type values are ignored; so are types this driver does not use */
+        if (type < CFG_COMMON || type > CFG_DEVICE || s->found[type])
             continue;
-        enum vio_pci_why why = take_cap(p, s, off, type, bar);
+        bool ignored = false;
+        enum vio_pci_why why = take_cap(p, s, off, type, &ignored);
+        if (ignored)
+            continue;
         if (why == VIO_PCI_WHY_OK)
             s->found[type] = true;
         else if (s->rejected[type] == VIO_PCI_WHY_OK)
@@ -469,12 +478,16 @@ static int walk_caps(struct vio_pci_transport *p, struct probe_state *s)
         [CFG_NOTIFY] = VIO_PCI_WHY_NO_NOTIFY_CFG,
         [CFG_ISR] = VIO_PCI_WHY_NO_ISR_CFG,
     };
-    for (uint8_t type = CFG_COMMON; type <= CFG_ISR; type++) {
+    for (uint8_t type = CFG_COMMON; type <= CFG_DEVICE; type++) {
         if (s->found[type])
             continue;
         /* a rejected instance says more than "none": why it could not be used */
         enum vio_pci_why why = s->rejected[type];
-        return probe_refuse(p, r, why != VIO_PCI_WHY_OK ? why : missing[type], VIO_ERR_UNSUPPORTED);
+        if (why != VIO_PCI_WHY_OK)
+            return probe_refuse(p, r, why, VIO_ERR_UNSUPPORTED);
+        /* the device configuration is optional (Device-specific configuration) */
+        if (type != CFG_DEVICE)
+            return probe_refuse(p, r, missing[type], VIO_ERR_UNSUPPORTED);
     }
     return 0;
 }

@@ -285,7 +285,8 @@ uint32_t vio_pci_virtio_type(uint16_t pci_device_id);
  * Returns 0 with p->t ready for vio_transport_begin_init; NotReady for an
  * empty slot; InvalidParam for a bus outside the root; Unsupported for
  * anything else the device gets wrong. p->why says which. A missing device
- * configuration is not an error here: config reads return ConfigSpaceMissing.
+ * configuration is not an error here (config reads return ConfigSpaceMissing),
+ * but a malformed one is refused like the others.
  */
 int vio_pci_probe(struct vio_pci_transport *p, struct vio_pci_root *r, uint16_t bdf);
 
