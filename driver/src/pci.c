@@ -349,6 +349,8 @@ struct probe_state {
     uint8_t sized; /* bit i: bars[i] is valid */
     bool found[CFG_DEVICE + 1];
     enum vio_pci_why rejected[CFG_DEVICE + 1];
+    uint8_t bar[CFG_DEVICE + 1]; /* where each found structure lives */
+    uint32_t offset[CFG_DEVICE + 1];
 };
 
 /* Checks that BAR @idx is a sized memory BAR inside one of the root's windows. */
@@ -432,9 +434,26 @@ static enum vio_pci_why take_cap(struct vio_pci_transport *p, struct probe_state
         length = length > VIO_PCI_REGION_CAP ? VIO_PCI_REGION_CAP : length;
     }
     reg->len = length;
-    if (length != 0)
-        reg->va = r->hal->phys_to_virt(r->hal->ctx, s->bars[bar].addr + offset, length);
+    s->bar[type] = bar;
+    s->offset[type] = offset;
     return VIO_PCI_WHY_OK;
+}
+
+/* Maps the structures found, once the function decodes its BARs. */
+static void map_structures(struct vio_pci_transport *p, const struct probe_state *s)
+{
+    const struct vio_hal *hal = p->t.hal;
+    struct vio_pci_region *reg[CFG_DEVICE + 1] = {
+        [CFG_COMMON] = &p->common,
+        [CFG_NOTIFY] = &p->notify,
+        [CFG_ISR] = &p->isr,
+        [CFG_DEVICE] = &p->device,
+    };
+    for (unsigned type = CFG_COMMON; type <= CFG_DEVICE; type++) {
+        if (reg[type]->len != 0)
+            reg[type]->va = hal->phys_to_virt(
+                hal->ctx, s->bars[s->bar[type]].addr + s->offset[type], reg[type]->len);
+    }
 }
 
 static int probe_refuse(struct vio_pci_transport *p, struct vio_pci_root *r, enum vio_pci_why why,
@@ -526,6 +545,7 @@ int vio_pci_probe(struct vio_pci_transport *p, struct vio_pci_root *r, uint16_t 
     uint16_t cmd = vio_pci_cfg_read16(r, bdf, VIO_PCI_COMMAND);
     vio_pci_cfg_write16(r, bdf, VIO_PCI_COMMAND,
                         cmd | VIO_PCI_COMMAND_MEMORY | VIO_PCI_COMMAND_MASTER);
+    map_structures(p, &s);
     p->num_queues = c16(p, COMMON_num_queues);
     p->why = VIO_PCI_WHY_OK;
     r->why = VIO_PCI_WHY_OK;
