@@ -90,6 +90,8 @@ def main():
     ap.add_argument("config", nargs="?", help="configuration name (see --list)")
     ap.add_argument("--list", action="store_true", help="print the configuration names")
     ap.add_argument("--image", help="the guest ELF (vio-guest-riscv64.elf)")
+    ap.add_argument("--require-image", action="store_true",
+                    help="a missing image is a failure (the build was meant to make it)")
     ap.add_argument("--workdir", help="where backing files and results go")
     ap.add_argument("--qemu", default=os.environ.get("VIO_QEMU", "qemu-system-riscv64"))
     ap.add_argument("--interactive", action="store_true",
@@ -106,6 +108,9 @@ def main():
     if qemu is None:
         return skip_or_fail(f"{args.qemu} not found (apt-get install qemu-system-misc)")
     if not Path(args.image).is_file():
+        if args.require_image:
+            print(f"qemu_run: FAIL: guest image {args.image} missing: build target vio_qemu_image")
+            return 1
         return skip_or_fail(f"guest image {args.image} missing (clang and ld.lld build it)")
 
     config = CONFIGS[args.config]()
