@@ -29,6 +29,8 @@ def blk_variations():
         Blk("blk-no-event-idx", props={"event_idx": "off"}),
         Blk("blk-no-indirect", props={"indirect_desc": "off"}),
         Blk("blk-queue-16", props={"queue-size": "16"}),
+        Blk("blk-packed-offered", props={"packed": "on"}),
+        Blk("blk-mq-offered", props={"num-queues": "4"}),
     ]
 
 

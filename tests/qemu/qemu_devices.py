@@ -15,9 +15,11 @@ SECTOR = 512
 F_BLK_RO = 1 << 5
 F_BLK_BLK_SIZE = 1 << 6
 F_BLK_FLUSH = 1 << 9
+F_BLK_MQ = 1 << 12
 F_INDIRECT_DESC = 1 << 28
 F_EVENT_IDX = 1 << 29
 F_VERSION_1 = 1 << 32
+F_RING_PACKED = 1 << 34
 
 # Sectors the guest writes with pattern 1 (guest_blk.c): [64, 80), [cap-16, cap-8).
 def blk_written_ranges(capacity):
@@ -142,6 +144,9 @@ class Blk:
             F_INDIRECT_DESC: self.props.get("indirect_desc") != "off",
             F_EVENT_IDX: self.props.get("event_idx") != "off",
             F_VERSION_1: not transport.legacy,
+            # offered, never negotiated: the driver implements neither
+            F_BLK_MQ: int(self.props.get("num-queues", "1")) > 1,
+            F_RING_PACKED: self.props.get("packed") == "on" and not transport.legacy,
         }
 
     def check_output(self, lines, transport):
