@@ -34,6 +34,27 @@
       "GuestPageSize and QueueAlign are powers of 2, GuestPageSize is set before QueuePFN")        \
     X(MMIO_NOTIFY, "MMIO-12", "Available Buffer Notifications",                                    \
       "QueueNotify names an existing, enabled queue")                                              \
+    X(PCI_WIDTH, "PCI-1", "PCI Device Layout",                                                    \
+      "virtio structure fields are accessed with their own width, aligned, inside the structure")  \
+    X(PCI_CAP_WRITE, "PCI-2", "Virtio Structure PCI Capabilities",                                 \
+      "capability structures are not written, except VIRTIO_PCI_CAP_PCI_CFG")                      \
+    X(PCI_WRITE_RO, "PCI-3", "Common configuration structure layout",                              \
+      "device_feature, num_queues, config_generation and queue_notify_off are not written")        \
+    X(PCI_QUEUE_SIZE, "PCI-4", "Common configuration structure layout",                            \
+      "queue_size is a power of 2, at most the maximum, of an available queue")                    \
+    X(PCI_QUEUE_LIVE, "PCI-5", "Common configuration structure layout",                            \
+      "virtqueue fields are set before queue_enable and not changed while it is enabled")          \
+    X(PCI_QUEUE_DISABLE, "PCI-6", "Common configuration structure layout",                         \
+      "0 is never written to queue_enable")                                                        \
+    X(PCI_RESET_READ, "PCI-7", "Common configuration structure layout",                            \
+      "after writing 0 to device_status the driver reads 0 back before initializing again")        \
+    X(PCI_NOTIFY, "PCI-8", "Available Buffer Notifications",                                       \
+      "a notification writes an enabled queue's 16-bit index at that queue's notify address")      \
+    X(PCI_IGNORED_DEVICE, "PCI-9", "Virtio Device Configuration Layout Detection",                 \
+      "a function with missing or malformed virtio capabilities is left alone")                    \
+    X(PCI_BAR, "PCI-10", "Virtio Over PCI Bus (PCI Base Address Registers)",                       \
+      "config accesses aligned, decode off while sizing, BARs inside the window, no overlap, "     \
+      "bus mastering on before queues are enabled")                                                \
     X(STATUS_CLEAR, "STATUS-1", "Device Status Field",                                             \
       "the driver never clears a status bit except by writing 0 (reset)")                          \
     X(STATUS_ORDER, "STATUS-2", "Device Initialization",                                           \
