@@ -266,9 +266,12 @@ void vsim_vq_push(struct vsim_vq *vq, const struct vsim_chain *c, uint32_t len)
         vsim__trace(d->m, "%s q%u head=%u never completed", d->label, vq->index, c->head);
         return;
     }
-    if (vsim_device_fault(d, VSIM_FAULT_USED_ID_RANGE, &v))
+    /* Every used-ring point counts every completion, whichever fires. */
+    bool bad_range = vsim_device_fault(d, VSIM_FAULT_USED_ID_RANGE, &v);
+    bool not_head = vsim_device_fault(d, VSIM_FAULT_USED_ID_NOT_HEAD, NULL);
+    if (bad_range)
         id = v <= UINT32_MAX ? (uint32_t)v : vq->num;
-    else if (vsim_device_fault(d, VSIM_FAULT_USED_ID_NOT_HEAD, NULL))
+    else if (not_head)
         id = c->second != UINT32_MAX ? c->second : (c->head + 1u) % vq->num;
     v = c->write_len + 1;
     if (vsim_device_fault(d, VSIM_FAULT_USED_LEN, &v))
