@@ -17,9 +17,12 @@
 
 #include "axdriver/base.h"
 #include "axdriver/block.h"
+#include "axdriver/display.h"
 #include "vio/blk.h"
+#include "vio/gpu.h"
 #include "vio/hal.h"
 #include "vio/mmio.h"
+#include "vio/pci.h"
 #include "vio/transport.h"
 
 /*
@@ -46,6 +49,18 @@ enum ax_dev_err ax_virtio_as_dev_err(int vio_err);
 bool ax_virtio_probe_mmio(struct vio_mmio *m, const struct vio_hal *hal, vio_paddr_t base,
                           size_t size, enum ax_device_type *type);
 
+/*
+ * ax_virtio_probe_pci - the same for function @bdf of @root, described by
+ * @info from vio_pci_enumerate. A function whose ids are not a virtio
+ * device's, or whose @info is not for @bdf, is not touched. Otherwise the
+ * transport is probed (which enables the function's memory space and bus
+ * mastering; p->why says why it failed), and a virtio device of a type
+ * without an axdriver kind is reset and left alone. No interrupt line is
+ * returned: the drivers poll.
+ */
+bool ax_virtio_probe_pci(struct vio_pci_transport *p, struct vio_pci_root *root, uint16_t bdf,
+                         const struct vio_pci_func_info *info, enum ax_device_type *type);
+
 /* ---- block (VIO_BLOCK) ---- */
 
 struct ax_virtio_blk_dev {
@@ -63,5 +78,24 @@ struct ax_virtio_blk_dev {
 int ax_virtio_blk_init(struct ax_virtio_blk_dev *d, struct vio_transport *t);
 /* Resets the device and frees its queue. */
 void ax_virtio_blk_deinit(struct ax_virtio_blk_dev *d);
+
+/* ---- GPU (VIO_GPU) ---- */
+
+struct ax_virtio_gpu_dev {
+    struct ax_display_dev dev; /* first: the generic view */
+    struct vio_gpu gpu;
+    struct ax_display_info info;
+    bool live;
+};
+
+/*
+ * ax_virtio_gpu_init - drives the GPU behind @t and puts a framebuffer of
+ * scanout 0's preferred size on it: "virtio-gpu", flushed on request. Every
+ * failure, the device's included, is an ax_dev_err (the device is reset
+ * and nothing is allocated): Again when scanout 0 is disabled or has no size.
+ */
+int ax_virtio_gpu_init(struct ax_virtio_gpu_dev *d, struct vio_transport *t);
+/* Releases the framebuffer, resets the device and frees its pages. */
+void ax_virtio_gpu_deinit(struct ax_virtio_gpu_dev *d);
 
 #endif

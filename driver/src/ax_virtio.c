@@ -1,4 +1,4 @@
-/* The axdriver_virtio bridge: type and error mapping, and MMIO probing. */
+/* The axdriver_virtio bridge: type and error mapping, MMIO and PCI probing. */
 #include "axdriver_virtio.h"
 #include "vio/err.h"
 #include "vio/spec.h"
@@ -58,5 +58,21 @@ bool ax_virtio_probe_mmio(struct vio_mmio *m, const struct vio_hal *hal, vio_pad
         return true;
     /* a device no wrapper drives is reset so that it stays quiet */
     m->t.ops->reset(&m->t);
+    return false;
+}
+
+bool ax_virtio_probe_pci(struct vio_pci_transport *p, struct vio_pci_root *root, uint16_t bdf,
+                         const struct vio_pci_func_info *info, enum ax_device_type *type)
+{
+    /* PCI Device Discovery: judge by the enumerated ids before touching the function */
+    if (info->bdf != bdf || info->vendor_id != VIO_PCI_VENDOR_VIRTIO ||
+        vio_pci_virtio_type(info->device_id) == VIO_ID_INVALID)
+        return false;
+    if (vio_pci_probe(p, root, bdf) < 0)
+        return false;
+    /* the transport read the ids again: its type is the one the device has now */
+    if (ax_virtio_as_dev_type(p->t.device_id, type))
+        return true;
+    p->t.ops->reset(&p->t);
     return false;
 }
