@@ -5,4 +5,4 @@ cd "$(dirname "$0")"
 bash scripts/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$(nproc)"
-./build/sim/viosim
+./build/bin/viosim
