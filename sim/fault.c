@@ -51,7 +51,16 @@ static uint64_t splitmix(uint64_t *state)
 
 static const char *scope_device(enum vsim_fault_scope scope)
 {
-    return scope == VSIM_FAULT_SCOPE_HAL ? "hal" : scope == VSIM_FAULT_SCOPE_BLK ? "blk" : NULL;
+    switch (scope) {
+    case VSIM_FAULT_SCOPE_HAL:
+        return "hal";
+    case VSIM_FAULT_SCOPE_BLK:
+        return "blk";
+    case VSIM_FAULT_SCOPE_GPU:
+        return "gpu";
+    default:
+        return NULL;
+    }
 }
 
 /* Checks a rule's fields; returns NULL or what is wrong. */
@@ -64,8 +73,9 @@ static const char *rule_problem(const struct vsim_fault_rule *r)
     if (r->device[0] == '\0' || memchr(r->device, '\0', sizeof(r->device)) == NULL)
         return "the device name is empty or longer than 15 characters";
     if (need && strcmp(r->device, need) != 0)
-        return pi->scope == VSIM_FAULT_SCOPE_HAL ? "this point belongs to device 'hal'"
-                                                 : "this point belongs to device 'blk'";
+        return pi->scope == VSIM_FAULT_SCOPE_HAL   ? "this point belongs to device 'hal'"
+               : pi->scope == VSIM_FAULT_SCOPE_BLK ? "this point belongs to device 'blk'"
+                                                   : "this point belongs to device 'gpu'";
     if (!need && strcmp(r->device, "hal") == 0)
         return "device 'hal' has only the points dma_alloc and share";
     if (r->has_value && pi->arg == VSIM_FAULT_ARG_NONE)
@@ -269,7 +279,7 @@ bool vsim_fault_hit(struct vsim_fault_plan *p, const char *device, enum vsim_fau
 void vsim_fault_describe(FILE *out)
 {
     fputs("fault rules: DEVICE:POINT[=VALUE][@TRIGGER]\n"
-          "  DEVICE   a device name (blk), hal, or * for any device\n"
+          "  DEVICE   a device name (blk, gpu), hal, or * for any device\n"
           "  TRIGGER  N (the N-th occurrence), * (every, the default), pP:SEED (probability P)\n"
           "points:\n",
           out);

@@ -24,6 +24,7 @@ enum vsim_fault_scope {
     VSIM_FAULT_SCOPE_HAL,    /* DEVICE must be "hal" */
     VSIM_FAULT_SCOPE_DEVICE, /* any device ("*" or a name) */
     VSIM_FAULT_SCOPE_BLK,    /* DEVICE must be "blk" */
+    VSIM_FAULT_SCOPE_GPU,    /* DEVICE must be "gpu" */
 };
 
 /* Whether a point takes a VALUE. */
@@ -54,7 +55,17 @@ enum vsim_fault_arg {
     X(BAD_VERSION, "bad_version", DEVICE, OPTIONAL, "Version reads VALUE (default 3)")             \
     X(DEVICE_ID_ZERO, "device_id_zero", DEVICE, NONE, "DeviceID reads 0, an empty slot")          \
     X(DMA_ALLOC, "dma_alloc", HAL, NONE, "dma_alloc fails with DmaError")                          \
-    X(SHARE, "share", HAL, NONE, "share fails with DmaError")
+    X(SHARE, "share", HAL, NONE, "share fails with DmaError")                                      \
+    X(GPU_RESP_ERROR, "resp_error", GPU, OPTIONAL,                                                 \
+      "answer a GPU command with response type VALUE, not serving it (default 0x1200 ERR_UNSPEC)") \
+    X(GPU_RESP_WRONG_TYPE, "resp_wrong_type", GPU, NONE,                                           \
+      "serve a GPU command but answer with an OK type it cannot get")                              \
+    X(GPU_RESP_SHORT, "resp_short", GPU, OPTIONAL,                                                 \
+      "report a GPU response as VALUE bytes, shorter than it is (default 16)")                     \
+    X(GPU_FENCE_DROP, "fence_drop", GPU, NONE, "answer a fenced GPU command without its fence")    \
+    X(GPU_DISPLAY_DISABLED, "display_disabled", GPU, NONE,                                         \
+      "GET_DISPLAY_INFO reports every scanout disabled")                                           \
+    X(GPU_EDID_SIZE, "edid_size", GPU, OPTIONAL, "GET_EDID reports VALUE bytes (default 1025)")
 
 enum vsim_fault_point {
 #define VSIM__FAULT_ENUM(e, name, scope, arg, text) VSIM_FAULT_##e,
