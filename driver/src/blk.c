@@ -145,7 +145,10 @@ int vio_blk_submit(struct vio_blk *b, struct vio_blk_req *req, uint32_t type, ui
     return token;
 }
 
-void vio_blk_kick(struct vio_blk *b) { vio_queue_kick(&b->q); }
+void vio_blk_kick(struct vio_blk *b)
+{
+    vio_queue_kick(&b->q);
+}
 
 /* The result of a completed request, from its status byte and used length. */
 static int blk_result(const struct vio_blk *b, const struct vio_blk_req *req, uint32_t used_len)

@@ -45,7 +45,10 @@ enum {
 /* The legacy page size the driver announces, also the QueueAlign of the used ring. */
 #define MMIO_LEGACY_PAGE 4096u
 
-static struct vio_mmio *to_mmio(struct vio_transport *t) { return (struct vio_mmio *)t; }
+static struct vio_mmio *to_mmio(struct vio_transport *t)
+{
+    return (struct vio_mmio *)t;
+}
 
 /* MMIO Device Register Layout: control registers take 32-bit aligned accesses only. */
 static uint32_t rd(const struct vio_mmio *m, uint32_t reg)

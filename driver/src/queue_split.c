@@ -26,7 +26,10 @@ struct vio__used_elem {
 #define RING_FLAGS 0
 #define RING_IDX 1
 
-static volatile uint16_t *used_event(const struct vio_queue *q) { return &q->avail[2 + q->size]; }
+static volatile uint16_t *used_event(const struct vio_queue *q)
+{
+    return &q->avail[2 + q->size];
+}
 
 static volatile uint16_t *avail_event(const struct vio_queue *q)
 {

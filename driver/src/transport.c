@@ -78,7 +78,10 @@ void vio_transport_fail(struct vio_transport *t)
     t->ops->set_status(t, status | VIO_STATUS_FAILED);
 }
 
-int vio_transport_shutdown(struct vio_transport *t) { return t->ops->reset(t); }
+int vio_transport_shutdown(struct vio_transport *t)
+{
+    return t->ops->reset(t);
+}
 
 /*
  * One pass over @len bytes at @off in @width-byte accesses, stored

@@ -21,7 +21,10 @@
 #define VIO_NEVER(x) (x)
 #endif
 
-static inline bool vio__is_pow2(uint32_t x) { return x != 0 && (x & (x - 1)) == 0; }
+static inline bool vio__is_pow2(uint32_t x)
+{
+    return x != 0 && (x & (x - 1)) == 0;
+}
 
 /* The largest power of two <= x (x > 0). */
 static inline uint32_t vio__pow2_floor(uint32_t x)
@@ -32,9 +35,15 @@ static inline uint32_t vio__pow2_floor(uint32_t x)
     return p;
 }
 
-static inline size_t vio__align_up(size_t x, size_t align) { return (x + align - 1) & ~(align - 1); }
+static inline size_t vio__align_up(size_t x, size_t align)
+{
+    return (x + align - 1) & ~(align - 1);
+}
 
-static inline size_t vio__pages(size_t bytes) { return (bytes + VIO_PAGE_SIZE - 1) / VIO_PAGE_SIZE; }
+static inline size_t vio__pages(size_t bytes)
+{
+    return (bytes + VIO_PAGE_SIZE - 1) / VIO_PAGE_SIZE;
+}
 
 /* Zeroes @len bytes; the compiler may turn it into memset, which freestanding C provides. */
 static inline void vio__zero(void *p, size_t len)
