@@ -7,7 +7,10 @@
 
 #include "vio/err.h"
 
-static struct fake_hal *fh_of(void *ctx) { return ctx; }
+static struct fake_hal *fh_of(void *ctx)
+{
+    return ctx;
+}
 
 static uint32_t reg_read(void *ctx, uintptr_t addr, unsigned width)
 {
@@ -23,12 +26,30 @@ static void reg_write(void *ctx, uintptr_t addr, unsigned width, uint32_t val)
     fh->reg_write(fh->reg_arg, addr, width, val);
 }
 
-static uint8_t read8(void *ctx, uintptr_t addr) { return (uint8_t)reg_read(ctx, addr, 1); }
-static uint16_t read16(void *ctx, uintptr_t addr) { return (uint16_t)reg_read(ctx, addr, 2); }
-static uint32_t read32(void *ctx, uintptr_t addr) { return reg_read(ctx, addr, 4); }
-static void write8(void *ctx, uintptr_t addr, uint8_t v) { reg_write(ctx, addr, 1, v); }
-static void write16(void *ctx, uintptr_t addr, uint16_t v) { reg_write(ctx, addr, 2, v); }
-static void write32(void *ctx, uintptr_t addr, uint32_t v) { reg_write(ctx, addr, 4, v); }
+static uint8_t read8(void *ctx, uintptr_t addr)
+{
+    return (uint8_t)reg_read(ctx, addr, 1);
+}
+static uint16_t read16(void *ctx, uintptr_t addr)
+{
+    return (uint16_t)reg_read(ctx, addr, 2);
+}
+static uint32_t read32(void *ctx, uintptr_t addr)
+{
+    return reg_read(ctx, addr, 4);
+}
+static void write8(void *ctx, uintptr_t addr, uint8_t v)
+{
+    reg_write(ctx, addr, 1, v);
+}
+static void write16(void *ctx, uintptr_t addr, uint16_t v)
+{
+    reg_write(ctx, addr, 2, v);
+}
+static void write32(void *ctx, uintptr_t addr, uint32_t v)
+{
+    reg_write(ctx, addr, 4, v);
+}
 
 /* Register windows are identity-mapped: the "virtual" address is the physical one. */
 static uintptr_t phys_to_virt(void *ctx, vio_paddr_t paddr, size_t size)

@@ -42,13 +42,13 @@ typedef void (*fake_reg_write_fn)(void *arg, uintptr_t addr, unsigned width, uin
 
 struct fake_hal {
     struct vio_hal hal;
-    bool bounce;             /* shares go through bounce buffers */
-    vio_paddr_t dma_base;    /* physical address of DMA slot 0 */
-    unsigned dma_fail_at;    /* fail the Nth dma_alloc call (1-based), 0: never */
-    unsigned share_fail_at;  /* fail the Nth share call (1-based), 0: never */
+    bool bounce;            /* shares go through bounce buffers */
+    vio_paddr_t dma_base;   /* physical address of DMA slot 0 */
+    unsigned dma_fail_at;   /* fail the Nth dma_alloc call (1-based), 0: never */
+    unsigned share_fail_at; /* fail the Nth share call (1-based), 0: never */
     unsigned dma_calls, share_calls, unshare_calls, relax_calls;
     int dma_live, share_live;
-    unsigned misuse;         /* frees and unshares that match nothing live */
+    unsigned misuse; /* frees and unshares that match nothing live */
 
     struct fake_dma dma[FAKE_HAL_MAX_DMA];
     struct fake_share shares[FAKE_HAL_MAX_SHARES];

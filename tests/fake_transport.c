@@ -7,7 +7,10 @@
 #include "vio/err.h"
 #include "vio/spec.h"
 
-static struct fake_transport *ft_of(struct vio_transport *t) { return (struct fake_transport *)t; }
+static struct fake_transport *ft_of(struct vio_transport *t)
+{
+    return (struct fake_transport *)t;
+}
 
 static uint8_t get_status(struct vio_transport *t)
 {
@@ -31,7 +34,10 @@ static int reset(struct vio_transport *t)
     return ft_of(t)->reset_rc;
 }
 
-static uint64_t device_features(struct vio_transport *t) { return ft_of(t)->offered; }
+static uint64_t device_features(struct vio_transport *t)
+{
+    return ft_of(t)->offered;
+}
 
 static void set_driver_features(struct vio_transport *t, uint64_t features)
 {
@@ -72,8 +78,11 @@ static void queue_teardown(struct vio_transport *t, uint16_t idx)
 
 static void notify(struct vio_transport *t, uint16_t idx)
 {
-    ft_of(t)->notifies++;
-    ft_of(t)->last_notify = idx;
+    struct fake_transport *ft = ft_of(t);
+    ft->notifies++;
+    ft->last_notify = idx;
+    if (ft->on_notify != NULL)
+        ft->on_notify(ft);
 }
 
 static uint32_t ack_interrupt(struct vio_transport *t)
@@ -93,7 +102,8 @@ static int config_read(struct vio_transport *t, uint32_t off, unsigned width, ui
     struct fake_transport *ft = ft_of(t);
     ck_assert(width == 1 || width == 2 || width == 4);
     /* config_size may claim more than the array: the array is what this transport knows */
-    uint32_t size = ft->config_size < FAKE_TRANSPORT_CONFIG ? ft->config_size : FAKE_TRANSPORT_CONFIG;
+    uint32_t size =
+        ft->config_size < FAKE_TRANSPORT_CONFIG ? ft->config_size : FAKE_TRANSPORT_CONFIG;
     if (off > size || width > size - off)
         return VIO_ERR_CONFIG_SPACE_TOO_SMALL;
     ft->config_reads++;
@@ -124,7 +134,10 @@ static int config_write(struct vio_transport *t, uint32_t off, unsigned width, u
     return 0;
 }
 
-static uint32_t config_size(struct vio_transport *t) { return ft_of(t)->config_size; }
+static uint32_t config_size(struct vio_transport *t)
+{
+    return ft_of(t)->config_size;
+}
 
 static const struct vio_transport_ops fake_ops = {
     .get_status = get_status,

@@ -21,8 +21,8 @@ struct fake_transport {
     uint8_t status;
     uint8_t status_log[FAKE_TRANSPORT_LOG];
     unsigned n_status;
-    int reset_rc;              /* what reset() returns */
-    bool refuse_features_ok;   /* FEATURES_OK never reads back */
+    int reset_rc;            /* what reset() returns */
+    bool refuse_features_ok; /* FEATURES_OK never reads back */
 
     uint64_t offered;
     uint64_t driver_features;
@@ -37,6 +37,7 @@ struct fake_transport {
 
     unsigned notifies;
     uint16_t last_notify;
+    void (*on_notify)(struct fake_transport *ft); /* a device that serves on notify */
 
     uint8_t config[FAKE_TRANSPORT_CONFIG];
     uint32_t config_size;

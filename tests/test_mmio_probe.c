@@ -126,18 +126,41 @@ static uint32_t rf_read(void *arg, uintptr_t addr, unsigned width)
         rf.bad++;
     uint32_t v = 0;
     switch (off) {
-    case MagicValue: v = rf.magic; break;
-    case Version: v = rf.version; break;
-    case DeviceID: v = rf.device_id; break;
-    case VendorID: v = 0x554d4551; break;
-    case DeviceFeatures: v = rf.dev_sel < 2 ? (uint32_t)(rf.features >> (32 * rf.dev_sel)) : 0; break;
-    case QueueNumMax: v = rf.queue_sel == 0 ? rf.num_max : 0; break;
-    case QueueReady: v = rf.ready_stuck ? 1 : rf.ready; break;
-    case QueuePFN: v = rf.pfn; break;
-    case InterruptStatus: v = rf.int_status; break;
-    case Status: v = rf.status; break;
-    case ConfigGeneration: v = rf.generation; break;
-    default: rf.bad++; /* a write-only or undefined register */
+    case MagicValue:
+        v = rf.magic;
+        break;
+    case Version:
+        v = rf.version;
+        break;
+    case DeviceID:
+        v = rf.device_id;
+        break;
+    case VendorID:
+        v = 0x554d4551;
+        break;
+    case DeviceFeatures:
+        v = rf.dev_sel < 2 ? (uint32_t)(rf.features >> (32 * rf.dev_sel)) : 0;
+        break;
+    case QueueNumMax:
+        v = rf.queue_sel == 0 ? rf.num_max : 0;
+        break;
+    case QueueReady:
+        v = rf.ready_stuck ? 1 : rf.ready;
+        break;
+    case QueuePFN:
+        v = rf.pfn;
+        break;
+    case InterruptStatus:
+        v = rf.int_status;
+        break;
+    case Status:
+        v = rf.status;
+        break;
+    case ConfigGeneration:
+        v = rf.generation;
+        break;
+    default:
+        rf.bad++; /* a write-only or undefined register */
     }
     log_access('R', off, width, v);
     return v;
@@ -165,28 +188,60 @@ static void rf_write(void *arg, uintptr_t addr, unsigned width, uint32_t val)
     if (width != 4 || off % 4 != 0 || wrong_version(off))
         rf.bad++;
     switch (off) {
-    case DeviceFeaturesSel: rf.dev_sel = val; break;
-    case DriverFeaturesSel: rf.drv_sel = val; break;
+    case DeviceFeaturesSel:
+        rf.dev_sel = val;
+        break;
+    case DriverFeaturesSel:
+        rf.drv_sel = val;
+        break;
     case DriverFeatures:
         if (rf.drv_sel < 2) {
             rf.driver_features &= ~(0xffffffffull << (32 * rf.drv_sel));
             rf.driver_features |= (uint64_t)val << (32 * rf.drv_sel);
         }
         break;
-    case GuestPageSize: rf.page_size = val; break;
-    case QueueSel: rf.queue_sel = val; break;
-    case QueueNum: rf.num = val; break;
-    case QueueAlign: rf.align = val; break;
-    case QueuePFN: rf.pfn = val; break;
-    case QueueReady: rf.ready = val; break;
-    case QueueNotify: rf.notified = val; break;
-    case InterruptACK: rf.int_ack = val; break;
-    case QueueDescLow: rf.desc = (rf.desc & ~0xffffffffull) | val; break;
-    case QueueDescHigh: rf.desc = (rf.desc & 0xffffffffull) | (uint64_t)val << 32; break;
-    case QueueDriverLow: rf.driver = (rf.driver & ~0xffffffffull) | val; break;
-    case QueueDriverHigh: rf.driver = (rf.driver & 0xffffffffull) | (uint64_t)val << 32; break;
-    case QueueDeviceLow: rf.device = (rf.device & ~0xffffffffull) | val; break;
-    case QueueDeviceHigh: rf.device = (rf.device & 0xffffffffull) | (uint64_t)val << 32; break;
+    case GuestPageSize:
+        rf.page_size = val;
+        break;
+    case QueueSel:
+        rf.queue_sel = val;
+        break;
+    case QueueNum:
+        rf.num = val;
+        break;
+    case QueueAlign:
+        rf.align = val;
+        break;
+    case QueuePFN:
+        rf.pfn = val;
+        break;
+    case QueueReady:
+        rf.ready = val;
+        break;
+    case QueueNotify:
+        rf.notified = val;
+        break;
+    case InterruptACK:
+        rf.int_ack = val;
+        break;
+    case QueueDescLow:
+        rf.desc = (rf.desc & ~0xffffffffull) | val;
+        break;
+    case QueueDescHigh:
+        rf.desc = (rf.desc & 0xffffffffull) | (uint64_t)val << 32;
+        break;
+    case QueueDriverLow:
+        rf.driver = (rf.driver & ~0xffffffffull) | val;
+        break;
+    case QueueDriverHigh:
+        rf.driver = (rf.driver & 0xffffffffull) | (uint64_t)val << 32;
+        break;
+    case QueueDeviceLow:
+        rf.device = (rf.device & ~0xffffffffull) | val;
+        break;
+    case QueueDeviceHigh:
+        rf.device = (rf.device & 0xffffffffull) | (uint64_t)val << 32;
+        break;
     case Status:
         if (val == 0)
             rf_reset();
@@ -195,7 +250,8 @@ static void rf_write(void *arg, uintptr_t addr, unsigned width, uint32_t val)
         else
             rf.status = val;
         break;
-    default: rf.bad++; /* a read-only or undefined register */
+    default:
+        rf.bad++; /* a read-only or undefined register */
     }
 }
 
@@ -233,17 +289,23 @@ static void expect_log(const struct access *exp, unsigned n)
 {
     for (unsigned i = 0; i < n && i < rf.n_log; i++) {
         ck_assert_msg(rf.log[i].op == exp[i].op && rf.log[i].off == exp[i].off,
-                      "access %u: got %c 0x%x, expected %c 0x%x", i, rf.log[i].op,
-                      rf.log[i].off, exp[i].op, exp[i].off);
+                      "access %u: got %c 0x%x, expected %c 0x%x", i, rf.log[i].op, rf.log[i].off,
+                      exp[i].op, exp[i].off);
         if (exp[i].op == 'W' && exp[i].val != ANY)
-            ck_assert_msg(rf.log[i].val == exp[i].val, "access %u (W 0x%x): 0x%x, expected 0x%x",
-                          i, exp[i].off, rf.log[i].val, exp[i].val);
+            ck_assert_msg(rf.log[i].val == exp[i].val, "access %u (W 0x%x): 0x%x, expected 0x%x", i,
+                          exp[i].off, rf.log[i].val, exp[i].val);
     }
     ck_assert_uint_eq(rf.n_log, n);
 }
 
-#define R(off) {'R', off, 4, 0}
-#define W(off, val) {'W', off, 4, val}
+#define R(off)                                                                                     \
+    {                                                                                              \
+        'R', off, 4, 0                                                                             \
+    }
+#define W(off, val)                                                                                \
+    {                                                                                              \
+        'W', off, 4, val                                                                           \
+    }
 #define EXPECT(...)                                                                                \
     do {                                                                                           \
         const struct access exp_[] = {__VA_ARGS__};                                                \
@@ -480,10 +542,10 @@ START_TEST(v2_config_reads_use_field_widths)
     ck_assert_int_eq(vio_config_read(&m.t, 17, bytes, 3), 0);
     ck_assert_uint_eq(bytes[2], 0x23);
     const struct access exp[] = {
-        R(ConfigGeneration), {'R', Config + 2, 2, 0},  R(ConfigGeneration),
-        R(ConfigGeneration), {'R', Config + 4, 4, 0},  R(ConfigGeneration),
-        R(ConfigGeneration), {'R', Config + 8, 4, 0},  {'R', Config + 12, 4, 0},
-        R(ConfigGeneration), R(ConfigGeneration),      {'R', Config + 17, 1, 0},
+        R(ConfigGeneration),      {'R', Config + 2, 2, 0},  R(ConfigGeneration),
+        R(ConfigGeneration),      {'R', Config + 4, 4, 0},  R(ConfigGeneration),
+        R(ConfigGeneration),      {'R', Config + 8, 4, 0},  {'R', Config + 12, 4, 0},
+        R(ConfigGeneration),      R(ConfigGeneration),      {'R', Config + 17, 1, 0},
         {'R', Config + 18, 1, 0}, {'R', Config + 19, 1, 0}, R(ConfigGeneration),
     };
     expect_log(exp, sizeof exp / sizeof exp[0]);
@@ -527,8 +589,10 @@ START_TEST(v1_config_is_byte_accessed_without_generation)
     ck_assert_int_eq(vio_config_read_u16(&m.t, 4, &v), 0);
     ck_assert_uint_eq(v, 0x5678);
     /* Legacy Interface: Device Configuration Space: read twice and compare */
-    const struct access exp[] = {{'R', Config + 4, 1, 0}, {'R', Config + 5, 1, 0},
-                                 {'R', Config + 4, 1, 0}, {'R', Config + 5, 1, 0}};
+    const struct access exp[] = {{'R', Config + 4, 1, 0},
+                                 {'R', Config + 5, 1, 0},
+                                 {'R', Config + 4, 1, 0},
+                                 {'R', Config + 5, 1, 0}};
     expect_log(exp, 4);
     for (unsigned i = 0; i < 4; i++)
         ck_assert_uint_eq(rf.log[i].width, 1);

@@ -23,7 +23,10 @@ static void setup(void)
     fake_transport_init(&ft, &fh);
 }
 
-static void teardown(void) { fake_hal_assert_clean(&fh); }
+static void teardown(void)
+{
+    fake_hal_assert_clean(&fh);
+}
 
 static void expect_status_log(const uint8_t *exp, unsigned n)
 {
@@ -108,7 +111,8 @@ END_TEST
 
 START_TEST(fail_keeps_driver_bits_but_no_device_bits)
 {
-    ft.status = VIO_STATUS_DEVICE_NEEDS_RESET | VIO_STATUS_DRIVER_OK | VIO_STATUS_ACKNOWLEDGE | 0x20;
+    ft.status =
+        VIO_STATUS_DEVICE_NEEDS_RESET | VIO_STATUS_DRIVER_OK | VIO_STATUS_ACKNOWLEDGE | 0x20;
     vio_transport_fail(&ft.t);
     EXPECT_STATUS(VIO_STATUS_FAILED | VIO_STATUS_DRIVER_OK | VIO_STATUS_ACKNOWLEDGE);
 }
