@@ -247,8 +247,8 @@ START_TEST(add_rejects_bad_chains)
     struct vio_sg sg[3] = {{bufs[0], 8}, {bufs[1], 8}, {bufs[2], 8}};
     ck_assert_int_eq(vio_queue_add(&q, sg, 0, 0, NULL), VIO_ERR_INVALID_PARAM);
     ck_assert_int_eq(vio_queue_add(&q, NULL, 1, 0, NULL), VIO_ERR_INVALID_PARAM);
-    /* Indirect Descriptors: never longer than the queue size */
-    ck_assert_int_eq(vio_queue_add(&q, sg, 2, 1, NULL), VIO_ERR_INVALID_PARAM);
+    /* never longer than the queue: it could not fit even when the queue is empty */
+    ck_assert_int_eq(vio_queue_add(&q, sg, 2, 1, NULL), VIO_ERR_QUEUE_FULL);
     ck_assert_int_eq(vio_queue_add(&q, sg, VIO_QUEUE_MAX_SG + 1, 0, NULL), VIO_ERR_INVALID_PARAM);
     sg[1].len = 0;
     ck_assert_int_eq(vio_queue_add(&q, sg, 1, 1, NULL), VIO_ERR_INVALID_PARAM);
@@ -386,6 +386,16 @@ START_TEST(indirect_fills_queue_with_long_chains)
 }
 END_TEST
 
+START_TEST(indirect_chain_longer_than_queue_never_fits)
+{
+    fake_queue_init(VIO_F_INDIRECT_DESC, 4);
+    /* Indirect Descriptors: the Queue Size bounds indirect chains too */
+    ck_assert_int_eq(fake_queue_add(3, 2, NULL), VIO_ERR_QUEUE_FULL);
+    ck_assert_uint_eq(fh.share_calls, 0);
+    ck_assert_int_ge(fake_queue_add(2, 2, NULL), 0);
+}
+END_TEST
+
 START_TEST(single_buffer_chain_stays_direct_with_indirect)
 {
     fake_queue_init(VIO_F_INDIRECT_DESC, 4);
@@ -440,6 +450,7 @@ Suite *vio_test_suite(void)
           driver_ignores_scribbled_descriptor_table}},
         {"indirect",
          {indirect_chain_takes_one_ring_descriptor, indirect_fills_queue_with_long_chains,
+          indirect_chain_longer_than_queue_never_fits,
           single_buffer_chain_stays_direct_with_indirect}},
     };
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {

@@ -244,8 +244,7 @@ int vio_queue_add(struct vio_queue *q, const struct vio_sg *sg, unsigned n_out, 
     if (sg == NULL || n_out > VIO_QUEUE_MAX_SG || n_in > VIO_QUEUE_MAX_SG)
         return VIO_ERR_INVALID_PARAM;
     unsigned n = n_out + n_in;
-    /* Indirect Descriptors: no chain longer than the Queue Size, even an indirect one */
-    if (n == 0 || n > VIO_QUEUE_MAX_SG || n > q->size)
+    if (n == 0 || n > VIO_QUEUE_MAX_SG)
         return VIO_ERR_INVALID_PARAM;
     uint64_t total = 0;
     uint64_t writable = 0;
@@ -262,7 +261,12 @@ int vio_queue_add(struct vio_queue *q, const struct vio_sg *sg, unsigned n_out, 
 
     bool indirect = q->indirect && n > 1;
     uint16_t ndesc = indirect ? 1 : (uint16_t)n;
-    if (q->num_free < ndesc)
+    /*
+     * Indirect Descriptors: no chain longer than the Queue Size, even an
+     * indirect one. Such a chain never fits: QueueFull, as when it does not
+     * fit now.
+     */
+    if (n > q->size || q->num_free < ndesc)
         return VIO_ERR_QUEUE_FULL;
 
     /*

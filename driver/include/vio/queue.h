@@ -102,8 +102,11 @@ void vio_queue_deinit(struct vio_queue *q);
 /*
  * vio_queue_add - shares @n_out readable then @n_in writable buffers and puts
  * the chain on the available ring (not yet visible to the device: see
- * vio_queue_kick). Returns the token (the chain head, >= 0) or QueueFull,
- * InvalidParam, DmaError, IoError (broken queue).
+ * vio_queue_kick). Returns the token (the chain head, >= 0) or QueueFull
+ * (not enough free descriptors, or a chain longer than the queue, which
+ * never fits), InvalidParam (no buffers, more than VIO_QUEUE_MAX_SG, a NULL
+ * or empty buffer, over 4 GiB in total), DmaError (a share failed; nothing
+ * stays shared), IoError (broken queue).
  */
 int vio_queue_add(struct vio_queue *q, const struct vio_sg *sg, unsigned n_out, unsigned n_in,
                   void *cookie);
