@@ -22,6 +22,9 @@ void fake_queue_setup(void)
 
 void fake_queue_teardown(void)
 {
+    /* no descriptor leaked: taking back what is in flight restores every one */
+    vio_queue_reclaim_all(&q);
+    ck_assert_uint_eq(vio_queue_num_free(&q), q.size);
     vio_queue_deinit(&q);
     fake_hal_assert_clean(&fh);
 }
