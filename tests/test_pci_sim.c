@@ -13,6 +13,10 @@
 #include "vio/pci.h"
 #include "vsim/blk.h"
 #include "vsim/pci.h"
+#if VIO_GPU
+#include "vio/gpu.h"
+#include "vsim/gpu.h"
+#endif
 
 #define SPIN_LIMIT 256u
 static const uint16_t BLK_BDF = VIO_PCI_BDF(0, 1, 0);
@@ -230,6 +234,48 @@ START_TEST(blk_workload_deferred_and_transitional)
 }
 END_TEST
 
+#if VIO_GPU
+START_TEST(gpu_next_to_blk_on_one_bus)
+{
+    struct vsim_blk *disk = add_blk(1, 0, NULL);
+    struct vsim_gpu *gpu = vsim_gpu_new(m, &(struct vsim_gpu_opts){.width = 64, .height = 48});
+    ck_assert_ptr_nonnull(gpu);
+    ck_assert_int_eq(vsim_pci_attach(m, 2, 0, vsim_gpu_device(gpu), NULL), 0);
+    struct vio_blk b;
+    blk_probe_init(&b);
+    ck_assert_uint_eq(vio_pci_cfg_read32(&root, VIO_PCI_BDF(0, 2, 0), VIO_PCI_REVISION) >> 8,
+                      VSIM_PCI_CLASS_DISPLAY_OTHER);
+
+    struct vio_pci_transport gt;
+    ck_assert_int_eq(vio_pci_probe(&gt, &root, VIO_PCI_BDF(0, 2, 0)), 0);
+    ck_assert_uint_eq(gt.t.device_id, 16);
+    ck_assert_uint_eq(gt.num_queues, 2);
+    static struct vio_gpu g;
+    ck_assert_int_eq(vio_gpu_init(&g, &gt.t, 0), 0);
+    ck_assert_int_eq(vio_gpu_setup_framebuffer(&g, 0, 0, 0, 0), 0);
+    ck_assert_uint_eq(g.fb.width, 64);
+    ((uint32_t *)g.fb.vaddr)[64 * 10 + 3] = 0x00ff8040;
+    ck_assert_int_eq(vio_gpu_flush(&g), 0);
+    struct vsim_gpu_resource res;
+    ck_assert(vsim_gpu_resource(gpu, g.fb.resource_id, &res));
+    uint32_t px;
+    memcpy(&px, res.pixels + 10 * res.stride + 3 * 4, 4);
+    ck_assert_uint_eq(px, 0x00ff8040);
+
+    /* both devices stay usable side by side */
+    uint8_t *buf = vsim_machine_mem_alloc(m, 512);
+    memset(buf, 0xa5, 512);
+    ck_assert_int_eq(vio_blk_write(&b, 3, buf, 512), 0);
+    ck_assert_uint_eq(vsim_blk_ram(disk)[3 * 512], 0xa5);
+    vsim_machine_mem_free(m, buf);
+
+    ck_assert_int_eq(vio_gpu_release_framebuffer(&g), 0);
+    vio_gpu_deinit(&g);
+    vio_blk_deinit(&b);
+}
+END_TEST
+#endif
+
 /* ---- malformed devices ---- */
 
 struct malform_case {
@@ -325,6 +371,9 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, bar_space_runs_out_with_dma_error);
     tcase_add_test(tc, blk_workload_over_pci);
     tcase_add_test(tc, blk_workload_deferred_and_transitional);
+#if VIO_GPU
+    tcase_add_test(tc, gpu_next_to_blk_on_one_bus);
+#endif
     tcase_add_loop_test(tc, layout_malformations_are_refused_and_left_alone, 0,
                         (int)(sizeof layout_cases / sizeof layout_cases[0]));
     tcase_add_loop_test(tc, runtime_faults_fail_init_with_their_error, 0,
