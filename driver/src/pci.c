@@ -224,7 +224,7 @@ static void pci_queue_teardown(struct vio_transport *t, uint16_t idx)
 static void pci_notify(struct vio_transport *t, uint16_t idx)
 {
     struct vio_pci_transport *p = to_pci(t);
-    if (VIO_NEVER(idx >= VIO_PCI_MAX_QUEUES || p->queue_notify[idx] == NOTIFY_UNSET))
+    if (idx >= VIO_PCI_MAX_QUEUES || p->queue_notify[idx] == NOTIFY_UNSET)
         return;
     /* Available Buffer Notifications: the 16-bit queue index at its notify address */
     t->hal->write16(t->hal->ctx, p->notify.va + p->queue_notify[idx], idx);

@@ -85,7 +85,7 @@ static uintptr_t cfg_addr(const struct vio_pci_root *r, uint16_t bdf, uint16_t r
     uint32_t space = r->mech == VIO_PCI_ECAM ? CFG_SPACE_ECAM : CFG_SPACE_CAM;
     if (bus < r->bus_first || bus > r->bus_last)
         return 0;
-    if (VIO_NEVER(reg % width != 0 || reg + width > space))
+    if (reg % width != 0 || reg + width > space)
         return 0;
     uintptr_t rel = (uintptr_t)(bdf - ((unsigned)r->bus_first << 8));
     return r->cfg + (rel << (r->mech == VIO_PCI_ECAM ? 12 : 8)) + reg;
@@ -316,9 +316,8 @@ int vio_pci_assign_bars(struct vio_pci_root *r, uint16_t bdf)
     vio_pci_cfg_write16(r, bdf, VIO_PCI_COMMAND, off);
     for (unsigned i = 0; i < n; i++) {
         struct vio_pci_bar bar;
-        if (VIO_NEVER(vio_pci_bar_probe(r, bdf, i, &bar) < 0))
-            return refuse(r, VIO_PCI_WHY_BAR_UNSIZED, VIO_ERR_UNSUPPORTED);
-        if (bar.kind == VIO_PCI_BAR_BAD)
+        /* a failed probe here means the header type changed under us */
+        if (vio_pci_bar_probe(r, bdf, i, &bar) < 0 || bar.kind == VIO_PCI_BAR_BAD)
             return refuse(r, VIO_PCI_WHY_BAR_UNSIZED, VIO_ERR_UNSUPPORTED);
         if (bar.kind != VIO_PCI_BAR_MEM32 && bar.kind != VIO_PCI_BAR_MEM64)
             continue;
