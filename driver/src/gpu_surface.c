@@ -46,6 +46,19 @@ static void surface_free_pages(struct vio_gpu *g, struct vio_gpu_surface *s)
     vio__zero(s, sizeof *s);
 }
 
+/*
+ * Keeps the first failure of a sequence of commands: its result, and the
+ * response type vio_gpu_last_error reports (later commands would reset it).
+ */
+static int gpu_first_error(struct vio_gpu *g, int first, uint32_t first_error, int next)
+{
+    if (first < 0) {
+        g->last_error = first_error;
+        return first;
+    }
+    return next;
+}
+
 /* Detaches and unrefs what the device holds, then frees the pages; returns the first error. */
 static int surface_destroy(struct vio_gpu *g, struct vio_gpu_surface *s)
 {
@@ -54,11 +67,9 @@ static int surface_destroy(struct vio_gpu *g, struct vio_gpu_surface *s)
         rc = vio_gpu_detach_backing(g, s->resource_id);
         s->attached = false;
     }
-    if (s->resource_id != 0) {
-        int rc2 = vio_gpu_resource_unref(g, s->resource_id);
-        if (rc == 0)
-            rc = rc2;
-    }
+    uint32_t error = g->last_error;
+    if (s->resource_id != 0)
+        rc = gpu_first_error(g, rc, error, vio_gpu_resource_unref(g, s->resource_id));
     surface_free_pages(g, s);
     return rc;
 }
@@ -96,8 +107,8 @@ static int surface_create(struct vio_gpu *g, struct vio_gpu_surface *s, uint32_t
     g->entry = (struct vio_gpu_mem_entry){.addr = s->paddr, .length = (uint32_t)bytes};
     rc = vio_gpu_attach_backing(g, id, &g->entry, 1);
     if (rc < 0) {
-        surface_destroy(g, s);
-        return rc;
+        uint32_t error = g->last_error;
+        return gpu_first_error(g, rc, error, surface_destroy(g, s));
     }
     s->attached = true;
     return 0;
@@ -126,8 +137,8 @@ int vio_gpu_setup_framebuffer(struct vio_gpu *g, uint32_t scanout, uint32_t widt
     struct vio_gpu_rect whole = {0, 0, width, height};
     rc = vio_gpu_set_scanout(g, scanout, g->fb.resource_id, whole);
     if (rc < 0) {
-        surface_destroy(g, &g->fb);
-        return rc;
+        uint32_t error = g->last_error;
+        return gpu_first_error(g, rc, error, surface_destroy(g, &g->fb));
     }
     g->fb_scanout = scanout;
     g->fb_on_scanout = true;
@@ -169,8 +180,8 @@ int vio_gpu_release_framebuffer(struct vio_gpu *g)
         rc = vio_gpu_set_scanout(g, g->fb_scanout, 0, none);
         g->fb_on_scanout = false;
     }
-    int rc2 = surface_destroy(g, &g->fb);
-    return rc < 0 ? rc : rc2;
+    uint32_t error = g->last_error;
+    return gpu_first_error(g, rc, error, surface_destroy(g, &g->fb));
 }
 
 int vio_gpu_setup_cursor(struct vio_gpu *g, uint32_t scanout, const uint32_t *image, uint32_t x,
@@ -223,8 +234,8 @@ int vio_gpu_release_cursor(struct vio_gpu *g)
         rc = vio_gpu_cursor_command(g, false, g->cursor_scanout, 0, 0, 0, 0, 0);
         g->cursor_shown = false;
     }
-    int rc2 = surface_destroy(g, &g->cursor);
-    return rc < 0 ? rc : rc2;
+    uint32_t error = g->last_error;
+    return gpu_first_error(g, rc, error, surface_destroy(g, &g->cursor));
 }
 
 void vio_gpu_deinit(struct vio_gpu *g)
