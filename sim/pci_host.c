@@ -480,8 +480,9 @@ static void build_caps(struct vsim__pci_fn *f)
 
     put_cap(f, 0x40, CAP_LEN, VSIM_PCI_CAP_COMMON_CFG,
             mf == VSIM_PCI_MALFORM_IO_BAR ? 0 : VSIM_PCI_VIRTIO_BAR,
-            mf == VSIM_PCI_MALFORM_CAP_OUTSIDE_BAR ? VSIM_PCI_VIRTIO_BAR_SIZE - 0x10
-                                                   : VSIM_PCI_COMMON_OFF,
+            mf == VSIM_PCI_MALFORM_CAP_OUTSIDE_BAR     ? VSIM_PCI_VIRTIO_BAR_SIZE - 0x10
+            : mf == VSIM_PCI_MALFORM_STRUCT_MISALIGNED ? VSIM_PCI_COMMON_OFF + 2
+                                                       : VSIM_PCI_COMMON_OFF,
             VSIM_PCI_COMMON_LEN);
     put_cap(f, 0x50, CAP_LEN, VSIM_PCI_CAP_ISR_CFG, VSIM_PCI_VIRTIO_BAR, VSIM_PCI_ISR_OFF, 1);
     put_cap(f, 0x60, CAP_LEN, VSIM_PCI_CAP_DEVICE_CFG, VSIM_PCI_VIRTIO_BAR, VSIM_PCI_DEVICE_OFF,

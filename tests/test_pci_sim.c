@@ -214,6 +214,7 @@ START_TEST(blk_workload_over_pci)
     ck_assert_uint_eq(pt.t.ops->ack_interrupt(&pt.t), 2);
 
     vsim_machine_mem_free(m, buf);
+    ck_assert_uint_eq(b.q.num_free, b.q.size); /* every descriptor came back */
     vio_blk_deinit(&b);
 }
 END_TEST
@@ -293,6 +294,7 @@ static const struct malform_case layout_cases[] = {
     {VSIM_PCI_MALFORM_NO_NOTIFY, VIO_ERR_UNSUPPORTED, VIO_PCI_WHY_NO_NOTIFY_CFG},
     {VSIM_PCI_MALFORM_NO_ISR, VIO_ERR_UNSUPPORTED, VIO_PCI_WHY_NO_ISR_CFG},
     {VSIM_PCI_MALFORM_NOTIFY_MULT_ODD, VIO_ERR_UNSUPPORTED, VIO_PCI_WHY_NOTIFY_MULTIPLIER},
+    {VSIM_PCI_MALFORM_STRUCT_MISALIGNED, VIO_ERR_UNSUPPORTED, VIO_PCI_WHY_CAP_MISALIGNED},
     {VSIM_PCI_MALFORM_IO_BAR, VIO_ERR_UNSUPPORTED, VIO_PCI_WHY_BAR_IO},
     {VSIM_PCI_MALFORM_BAR_UNSIZED, VIO_ERR_UNSUPPORTED, VIO_PCI_WHY_BAR_UNSIZED},
 };

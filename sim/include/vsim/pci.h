@@ -64,6 +64,8 @@
     X(NO_NOTIFY, "no_notify", "no notification capability")                                        \
     X(NO_ISR, "no_isr", "no ISR status capability")                                                \
     X(NOTIFY_MULT_ODD, "notify_mult_odd", "notify_off_multiplier is VALUE (default 3)")            \
+    X(STRUCT_MISALIGNED, "struct_misaligned",                                                      \
+      "the common configuration's offset is 2, not 4-byte aligned")                                \
     X(IO_BAR, "io_bar", "the common configuration is in an I/O BAR (BAR0)")                        \
     X(BAR_UNSIZED, "bar_unsized", "BAR4 does not size: it reads back 0xfff0f00c")                  \
     X(DEVICE_CFG_SHORT, "device_cfg_short", "the device configuration is VALUE bytes (default 4)") \
