@@ -56,6 +56,12 @@ START_TEST(bring_up_reads_the_scanouts_and_their_display_modes)
     ck_assert_int_eq(vio_gpu_display_mode(g, 3, &w, &h), VIO_ERR_INVALID_PARAM);
     ck_assert_int_eq(vio_gpu_setup_framebuffer(g, 1, 0, 0, 0), VIO_ERR_NOT_READY);
     ck_assert_int_eq(vio_gpu_setup_framebuffer(g, 3, 64, 64, 0), VIO_ERR_INVALID_PARAM);
+    /* an enabled display of zero size has no mode either */
+    ck_assert_int_eq(vsim_gpu_set_display(env.sim, 2, 0, 600, true), 0);
+    ck_assert_int_eq(vio_gpu_handle_events(g), VIO_GPU_EVENT_DISPLAY);
+    ck_assert_uint_eq(g->pmodes[2].enabled, 1);
+    ck_assert_int_eq(vio_gpu_display_mode(g, 2, &w, &h), VIO_ERR_NOT_READY);
+    ck_assert_int_eq(vio_gpu_setup_framebuffer(g, 2, 0, 0, 0), VIO_ERR_NOT_READY);
     ck_assert_uint_eq(vsim_gpu_resource_count(env.sim), 0);
 }
 END_TEST
@@ -113,6 +119,9 @@ START_TEST(png_on_flush_follows_each_flush_and_a_partial_flush_changes_only_its_
     struct vio_gpu *g = &env.g;
     char path[256];
     gpu_tmp_path(path, sizeof(path), "onflush.png");
+    ck_assert_int_eq(vsim_gpu_write_png(env.sim, 0, path), VIO_ERR_NOT_READY); /* no image */
+    ck_assert_int_eq(vsim_gpu_write_png(env.sim, 1, path), VIO_ERR_INVALID_PARAM);
+    ck_assert_int_eq(vsim_gpu_png_on_flush(env.sim, 1, path), VIO_ERR_INVALID_PARAM);
     ck_assert_int_eq(vsim_gpu_png_on_flush(env.sim, 0, path), 0);
     ck_assert_int_eq(vio_gpu_setup_framebuffer(g, 0, 0, 0, 0), 0);
     gpu_draw_pattern(g->fb.vaddr, 160, 120, g->fb.stride, 2);
@@ -142,6 +151,7 @@ START_TEST(png_on_flush_follows_each_flush_and_a_partial_flush_changes_only_its_
     ck_assert_int_eq(vsim_gpu_png_on_flush(env.sim, 0, NULL), 0);
     ck_assert_int_eq(vio_gpu_flush(g), 0);
     ck_assert_uint_eq(vsim_gpu_stats(env.sim)->pngs_written, 2);
+    ck_assert_int_eq(vsim_gpu_write_png(env.sim, 0, "/nonexistent-dir/x.png"), VIO_ERR_IO_ERROR);
     remove(path);
 }
 END_TEST

@@ -313,6 +313,11 @@ START_TEST(request_arguments_are_checked_before_anything_is_sent)
     ck_assert_int_eq(vio_gpu_request(g, 0, &h, sizeof(h), &r, 8, 0, 8), VIO_ERR_INVALID_PARAM);
     ck_assert_int_eq(vio_gpu_request(g, 0, &h, sizeof(h), &r, sizeof(r), 0, sizeof(r) + 1),
                      VIO_ERR_INVALID_PARAM);
+    _Alignas(8) uint8_t buf[2 * sizeof(h)] = {0};
+    ck_assert_int_eq(vio_gpu_request(g, 0, buf + 4, sizeof(h), &r, sizeof(r), 0, sizeof(r)),
+                     VIO_ERR_INVALID_PARAM);
+    ck_assert_int_eq(vio_gpu_request(g, 0, &h, sizeof(h), buf + 4, sizeof(h), 0, sizeof(h)),
+                     VIO_ERR_INVALID_PARAM);
     struct vio_gpu_mem_entry e = {0};
     ck_assert_int_eq(vio_gpu_attach_backing(g, 1, &e, 0), VIO_ERR_INVALID_PARAM);
     ck_assert_int_eq(vio_gpu_attach_backing(g, 1, NULL, 1), VIO_ERR_INVALID_PARAM);

@@ -168,6 +168,10 @@ int vio_gpu_request(struct vio_gpu *g, unsigned queue, const void *req, size_t r
     const struct vio_gpu_ctrl_hdr *h = req;
     if (req == NULL || resp == NULL || queue > VIO_GPU_QUEUE_CURSOR)
         return VIO_ERR_INVALID_PARAM;
+    /* both are read and written through struct vio_gpu_ctrl_hdr */
+    const uintptr_t align = _Alignof(struct vio_gpu_ctrl_hdr);
+    if ((uintptr_t)req % align != 0 || (uintptr_t)resp % align != 0)
+        return VIO_ERR_INVALID_PARAM;
     if (req_len < sizeof *h || req_len > UINT32_MAX || resp_len < sizeof *h ||
         resp_len > UINT32_MAX || ok_len < sizeof *h || ok_len > resp_len)
         return VIO_ERR_INVALID_PARAM;

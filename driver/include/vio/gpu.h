@@ -381,9 +381,9 @@ int vio_gpu_cursor_command(struct vio_gpu *g, bool move, uint32_t scanout, uint3
  * vio_gpu_request - a request the caller built: @req (@req_len bytes,
  * starting with a struct vio_gpu_ctrl_hdr, sent as is) on queue @queue
  * (VIO_GPU_QUEUE_*), with @resp (@resp_len bytes, at least a header) for
- * the answer. The response gets the same checks as the typed calls: 0 when
- * its type is @ok_type and it is at least @ok_len bytes long (the fence is
- * checked when the request set VIRTIO_GPU_FLAG_FENCE), else IoError.
+ * the answer; both aligned as struct vio_gpu_ctrl_hdr (InvalidParam). The response gets the same
+ * checks as the typed calls: 0 when its type is @ok_type and it is at least @ok_len bytes long (the
+ * fence is checked when the request set VIRTIO_GPU_FLAG_FENCE), else IoError.
  */
 int vio_gpu_request(struct vio_gpu *g, unsigned queue, const void *req, size_t req_len, void *resp,
                     size_t resp_len, uint32_t ok_type, size_t ok_len);
