@@ -113,6 +113,9 @@ static void mmio_set_driver_features(struct vio_transport *t, uint64_t features)
     struct vio_mmio *m = to_mmio(t);
     wr(m, MMIO_DriverFeaturesSel, 0);
     wr(m, MMIO_DriverFeatures, (uint32_t)features);
+    /* Legacy Interface: only the low 32 feature bits exist (VERSION_1 is never negotiated). */
+    if (t->legacy)
+        return;
     wr(m, MMIO_DriverFeaturesSel, 1);
     wr(m, MMIO_DriverFeatures, (uint32_t)(features >> 32));
 }

@@ -70,13 +70,7 @@ class Transport:
         return []
 
 
-# The legacy register table has GuestFeaturesSel, so writing feature word 1 (as Linux also
-# does) is allowed; QEMU keeps only 32 legacy feature bits and logs that write.
-MMIO_LEGACY = Transport(
-    "mmio-legacy", legacy=True,
-    tolerated_guest_errors=["attempt to write guest features with guest_features_sel > 0 "
-                            "in legacy mode"],
-)
+MMIO_LEGACY = Transport("mmio-legacy", legacy=True)
 MMIO_MODERN = Transport(
     "mmio-modern", legacy=False, global_args=["-global", "virtio-mmio.force-legacy=false"]
 )
