@@ -360,6 +360,7 @@ void vsim_device_notify(struct vsim_device *d, uint16_t idx)
     if (!(d->status & VSIM_STATUS_DRIVER_OK))
         vsim_device_violation(d, VSIM_RULE_INIT_NOTIFY, "notify of queue %u with status 0x%02x",
                               idx, d->status);
+    vsim__vq_notified(vq, d->m->deferred);
     if (d->m->deferred) {
         if (!vq->pending) {
             vq->pending = true;

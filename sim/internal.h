@@ -146,6 +146,9 @@ struct vsim_vq {
     struct vsim_seg *segs;
     uint32_t segs_cap;
     uint64_t suppressed;
+    uint16_t avail_event;  /* last avail_event written (event-idx) */
+    uint16_t notify_avail; /* avail idx at the last notification */
+    uint64_t unneeded;     /* notifications the device had suppressed */
 };
 
 struct vsim_device {
@@ -163,6 +166,8 @@ struct vsim_device {
 };
 
 void vsim__vq_reset(struct vsim_vq *vq);
+/* Book-keeping of an available buffer notification; @defer: it waits for relax. */
+void vsim__vq_notified(struct vsim_vq *vq, bool defer);
 void vsim__vq_free(struct vsim_vq *vq);
 /* Serves queue @vq now: the model's queue_notify, then a flush. */
 void vsim__device_run(struct vsim_device *d, struct vsim_vq *vq);

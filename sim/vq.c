@@ -37,6 +37,8 @@ void vsim__vq_reset(struct vsim_vq *vq)
     vq->last_avail = 0;
     vq->used_idx = 0;
     vq->signalled = 0;
+    vq->avail_event = 0;
+    vq->notify_avail = 0;
 }
 
 void vsim__vq_free(struct vsim_vq *vq)
@@ -287,13 +289,41 @@ void vsim_vq_push(struct vsim_vq *vq, const struct vsim_chain *c, uint32_t len)
                 vq->used_idx);
 }
 
+/*
+ * Available Buffer Notification Suppression: was this notification one the
+ * device asked for? A deferred queue without event-idx sets NO_NOTIFY until
+ * it is served.
+ */
+void vsim__vq_notified(struct vsim_vq *vq, bool defer)
+{
+    uint16_t idx = vsim__ld16(vq->avail + AVAIL_IDX);
+    bool wanted;
+    if (vsim_device_has(vq->dev, VSIM_F_EVENT_IDX)) {
+        wanted = vsim_need_event(vq->avail_event, idx, vq->notify_avail);
+    } else {
+        wanted = !(vsim__ld16(vq->used) & VSIM_VRING_USED_F_NO_NOTIFY);
+        if (defer)
+            vsim__st16(vq->used, VSIM_VRING_USED_F_NO_NOTIFY);
+    }
+    if (!wanted) {
+        vq->unneeded++;
+        vsim__trace(vq->dev->m, "%s q%u notification was suppressed by the device",
+                    vq->dev->label, vq->index);
+    }
+    vq->notify_avail = idx;
+}
+
 void vsim_vq_flush(struct vsim_vq *vq)
 {
     if (!vq->ready)
         return;
     bool event_idx = vsim_device_has(vq->dev, VSIM_F_EVENT_IDX);
-    if (event_idx) /* Ask for a notification as soon as the next chain is made available. */
-        vsim__st16(vq->used + USED_RING + USED_ELEM * vq->num, vq->last_avail);
+    if (event_idx) { /* Ask for a notification as soon as the next chain is made available. */
+        vq->avail_event = vq->last_avail;
+        vsim__st16(vq->used + USED_RING + USED_ELEM * vq->num, vq->avail_event);
+    } else {
+        vsim__st16(vq->used, 0);
+    }
     if (vq->used_idx == vq->signalled)
         return;
     uint16_t old = vq->signalled;
@@ -337,4 +367,8 @@ struct vsim_device *vsim_vq_device(const struct vsim_vq *vq)
 uint64_t vsim_vq_suppressed(const struct vsim_vq *vq)
 {
     return vq->suppressed;
+}
+uint64_t vsim_vq_unneeded_notifies(const struct vsim_vq *vq)
+{
+    return vq->unneeded;
 }

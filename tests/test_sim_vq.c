@@ -360,6 +360,46 @@ START_TEST(deferred_mode_serves_on_relax_or_step)
 }
 END_TEST
 
+START_TEST(deferred_queue_asks_for_no_notifications_until_served)
+{
+    teardown();
+    setup_with(true, VSIM_BIT(VSIM_F_VERSION_1));
+    const struct vio_hal *h = vsim_machine_hal(m);
+    submit_one(0);
+    ck_assert_uint_eq(ring.used[0], VSIM_VRING_USED_F_NO_NOTIFY);
+    ck_assert_uint_eq(vsim_vq_unneeded_notifies(vq0()), 0);
+    submit_one(1); /* the driver ignored NO_NOTIFY */
+    ck_assert_uint_eq(vsim_vq_unneeded_notifies(vq0()), 1);
+    h->relax(h->ctx);
+    ck_assert_uint_eq(ring.used[0], 0);
+    submit_one(2);
+    ck_assert_uint_eq(vsim_vq_unneeded_notifies(vq0()), 1);
+}
+END_TEST
+
+START_TEST(notification_past_avail_event_is_counted_as_unneeded)
+{
+    teardown();
+    setup_with(true, ALL);
+    submit_one(0);
+    submit_one(1); /* avail_event is still 0: this one was not asked for */
+    ck_assert_uint_eq(vsim_vq_unneeded_notifies(vq0()), 1);
+    ck_assert_uint_eq(vsim_machine_step(m), 1);
+    ck_assert_uint_eq(simt_avail_event(&ring), 2);
+    submit_one(2);
+    ck_assert_uint_eq(vsim_vq_unneeded_notifies(vq0()), 1);
+}
+END_TEST
+
+START_TEST(synchronous_event_idx_notifications_are_all_wanted)
+{
+    for (uint16_t i = 0; i < 20; i++)
+        submit_one(i % 8);
+    ck_assert_uint_eq(vsim_vq_unneeded_notifies(vq0()), 0);
+    ck_assert_uint_eq(vsim_conform_count(vsim_machine_conform(m)), 0);
+}
+END_TEST
+
 START_TEST(chain_copy_helpers_cross_segments)
 {
     struct vsim_chain c;
@@ -413,6 +453,9 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, event_idx_suppresses_until_used_event);
     tcase_add_test(tc, no_interrupt_flag_suppresses_without_event_idx);
     tcase_add_test(tc, deferred_mode_serves_on_relax_or_step);
+    tcase_add_test(tc, deferred_queue_asks_for_no_notifications_until_served);
+    tcase_add_test(tc, notification_past_avail_event_is_counted_as_unneeded);
+    tcase_add_test(tc, synchronous_event_idx_notifications_are_all_wanted);
     tcase_add_test(tc, chain_copy_helpers_cross_segments);
     suite_add_tcase(s, tc);
     return s;

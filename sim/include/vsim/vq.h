@@ -61,7 +61,13 @@ bool vsim_vq_broken(const struct vsim_vq *vq);
 struct vsim_device *vsim_vq_device(const struct vsim_vq *vq);
 /* Chains available but not popped yet (0 when stopped). */
 uint16_t vsim_vq_avail_pending(const struct vsim_vq *vq);
-uint64_t vsim_vq_suppressed(const struct vsim_vq *vq); /* notifications suppressed */
+uint64_t vsim_vq_suppressed(const struct vsim_vq *vq); /* used buffer notifications suppressed */
+/*
+ * Available buffer notifications the device had suppressed (NO_NOTIFY while
+ * a deferred queue waits, or avail_event not reached with event-idx): a
+ * driver honouring suppression keeps this at 0.
+ */
+uint64_t vsim_vq_unneeded_notifies(const struct vsim_vq *vq);
 
 /*
  * Copies between the chain's readable (read) or writable (write) bytes, seen
