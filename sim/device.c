@@ -192,7 +192,8 @@ void vsim_device_set_driver_word(struct vsim_device *d, uint32_t sel, uint32_t v
 {
     if (d->status & VSIM_STATUS_FEATURES_OK) {
         vsim_device_violation(d, VSIM_RULE_FEAT_AFTER_OK,
-                              "DriverFeatures word %u = 0x%08x written after FEATURES_OK", sel, val);
+                              "DriverFeatures word %u = 0x%08x written after FEATURES_OK", sel,
+                              val);
         return;
     }
     if (sel >= 2) {
@@ -210,8 +211,7 @@ static bool check_features(struct vsim_device *d)
     uint64_t extra = d->accepted & ~vsim_device_offered(d);
     bool ok = true;
     if (extra) {
-        vsim_device_violation(d, VSIM_RULE_FEAT_NOT_OFFERED,
-                              "accepted 0x%llx, not offered: 0x%llx",
+        vsim_device_violation(d, VSIM_RULE_FEAT_NOT_OFFERED, "accepted 0x%llx, not offered: 0x%llx",
                               (unsigned long long)d->accepted, (unsigned long long)extra);
         ok = false;
     }
@@ -269,8 +269,8 @@ void vsim_device_write_status(struct vsim_device *d, uint8_t val)
     }
     uint8_t device_bits = VSIM_STATUS_DEVICE_NEEDS_RESET;
     if ((old & ~device_bits) & ~val)
-        vsim_device_violation(d, VSIM_RULE_STATUS_CLEAR, "status 0x%02x -> 0x%02x clears bits",
-                              old, val);
+        vsim_device_violation(d, VSIM_RULE_STATUS_CLEAR, "status 0x%02x -> 0x%02x clears bits", old,
+                              val);
     if ((old & VSIM_STATUS_FAILED) && (val & ~old & ~device_bits))
         vsim_device_violation(d, VSIM_RULE_STATUS_FAILED,
                               "status 0x%02x written after FAILED without a reset", val);
@@ -280,7 +280,8 @@ void vsim_device_write_status(struct vsim_device *d, uint8_t val)
 
     if ((added & VSIM_STATUS_FEATURES_OK) && !d->legacy) {
         bool ok = check_features(d);
-        if (ok && d->model.ops->features_ok && !d->model.ops->features_ok(d->model.priv, d->accepted))
+        if (ok && d->model.ops->features_ok &&
+            !d->model.ops->features_ok(d->model.priv, d->accepted))
             ok = false;
         if (ok && vsim_device_fault(d, VSIM_FAULT_FEATURES_OK_REFUSE, NULL))
             ok = false;

@@ -9,9 +9,9 @@
 
 struct plan_rule {
     struct vsim_fault_rule r;
-    uint64_t seen;  /* occurrences of the point on a matching device */
+    uint64_t seen; /* occurrences of the point on a matching device */
     uint64_t fired;
-    uint64_t rng;   /* VSIM_TRIGGER_PROB state */
+    uint64_t rng; /* VSIM_TRIGGER_PROB state */
 };
 
 struct vsim_fault_plan {
@@ -102,7 +102,8 @@ int vsim_fault_add(struct vsim_fault_plan *p, const struct vsim_fault_rule *rule
     return VIO_OK;
 }
 
-static int fail(char *err, const char *text, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, const char *text, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int fail(char *err, const char *text, const char *fmt, ...)
 {
     char why[96];
@@ -199,7 +200,8 @@ int vsim_fault_parse_rule(const char *text, struct vsim_fault_rule *r, char err[
             return fail(err, text, "point '%s' takes no value", points[found].name);
         if (points[found].arg == VSIM_FAULT_ARG_STATUS && vlen == 5 && !strncmp(v, "ioerr", 5))
             r->value = VSIM_FAULT_STATUS_IOERR;
-        else if (points[found].arg == VSIM_FAULT_ARG_STATUS && vlen == 6 && !strncmp(v, "unsupp", 6))
+        else if (points[found].arg == VSIM_FAULT_ARG_STATUS && vlen == 6 &&
+                 !strncmp(v, "unsupp", 6))
             r->value = VSIM_FAULT_STATUS_UNSUPP;
         else if (!parse_u64(v, vlen, &r->value))
             return fail(err, text, "value '%.*s' is not %s", (int)(vlen > 32 ? 32 : vlen), v,

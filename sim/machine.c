@@ -34,7 +34,8 @@ void vsim__trace(struct vsim_machine *m, const char *fmt, ...)
 static struct vsim__region *decode(struct vsim_machine *m, uint64_t addr, unsigned width)
 {
     struct vsim__region *r = &m->regions[m->last_region];
-    if (m->last_region < m->nregions && addr - r->base < r->size && width <= r->size - (addr - r->base))
+    if (m->last_region < m->nregions && addr - r->base < r->size &&
+        width <= r->size - (addr - r->base))
         return r;
     for (unsigned i = 0; i < m->nregions; i++) {
         r = &m->regions[i];
@@ -156,7 +157,8 @@ static int hal_dma_alloc(void *ctx, size_t pages, enum vio_dma_dir dir, vio_padd
         vsim__trace(m, "hal dma_alloc(%zu) fails: fault", pages);
         return VIO_ERR_DMA_ERROR;
     }
-    uint64_t pa = pages <= UINT32_MAX ? vsim__mem_alloc(&m->mem, (uint32_t)pages, VSIM__PAGE_DMA) : 0;
+    uint64_t pa =
+        pages <= UINT32_MAX ? vsim__mem_alloc(&m->mem, (uint32_t)pages, VSIM__PAGE_DMA) : 0;
     if (!pa) {
         vsim__trace(m, "hal dma_alloc(%zu) fails: guest memory full", pages);
         return VIO_ERR_DMA_ERROR;
@@ -222,7 +224,8 @@ struct vsim_machine *vsim_machine_new(const struct vsim_machine_opts *opts)
     m->conform = vsim_conform_new();
     m->faults = vsim_fault_plan_new();
     if (!m->conform || !m->faults ||
-        vsim__mem_init(&m->mem, VSIM_MEM_BASE, opts->mem_size ? opts->mem_size : VSIM_MEM_SIZE_DEFAULT)) {
+        vsim__mem_init(&m->mem, VSIM_MEM_BASE,
+                       opts->mem_size ? opts->mem_size : VSIM_MEM_SIZE_DEFAULT)) {
         vsim_machine_free(m);
         return NULL;
     }
@@ -232,11 +235,20 @@ struct vsim_machine *vsim_machine_new(const struct vsim_machine_opts *opts)
     m->bounce_all = opts->bounce_all;
     m->empty_version = opts->empty_version ? opts->empty_version : 2;
     m->hal = (struct vio_hal){
-        .read8 = hal_read8, .read16 = hal_read16, .read32 = hal_read32,
-        .write8 = hal_write8, .write16 = hal_write16, .write32 = hal_write32,
-        .phys_to_virt = hal_phys_to_virt, .dma_alloc = hal_dma_alloc, .dma_free = hal_dma_free,
-        .share = hal_share, .unshare = hal_unshare, .relax = hal_relax,
-        .ctx = m, .spin_limit = opts->spin_limit,
+        .read8 = hal_read8,
+        .read16 = hal_read16,
+        .read32 = hal_read32,
+        .write8 = hal_write8,
+        .write16 = hal_write16,
+        .write32 = hal_write32,
+        .phys_to_virt = hal_phys_to_virt,
+        .dma_alloc = hal_dma_alloc,
+        .dma_free = hal_dma_free,
+        .share = hal_share,
+        .unshare = hal_unshare,
+        .relax = hal_relax,
+        .ctx = m,
+        .spin_limit = opts->spin_limit,
     };
     if (vsim__mmio_create_slots(m)) {
         vsim_machine_free(m);
@@ -365,7 +377,9 @@ uint64_t vsim_machine_paddr(const struct vsim_machine *m, const void *p)
 void *vsim_machine_mem_alloc(struct vsim_machine *m, size_t bytes)
 {
     uint64_t pages = (bytes + VSIM_PAGE - 1) / VSIM_PAGE;
-    uint64_t pa = pages && pages <= UINT32_MAX ? vsim__mem_alloc(&m->mem, (uint32_t)pages, VSIM__PAGE_USER) : 0;
+    uint64_t pa = pages && pages <= UINT32_MAX
+                      ? vsim__mem_alloc(&m->mem, (uint32_t)pages, VSIM__PAGE_USER)
+                      : 0;
     return pa ? vsim__mem_host(&m->mem, pa, 0) : NULL;
 }
 

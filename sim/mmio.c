@@ -20,7 +20,8 @@ struct reg {
 };
 
 static const struct reg regs[VSIM_MMIO_CONFIG / 4] = {
-#define VSIM__MMIO_REG(e, off, name, dir, ver) [(off) / 4] = {name, VSIM_MMIO_##dir, VSIM_MMIO_##ver},
+#define VSIM__MMIO_REG(e, off, name, dir, ver)                                                     \
+    [(off) / 4] = {name, VSIM_MMIO_##dir, VSIM_MMIO_##ver},
     VSIM_MMIO_REGS(VSIM__MMIO_REG)
 #undef VSIM__MMIO_REG
 };
@@ -119,8 +120,10 @@ static uint32_t read_reg(struct mmio_slot *s, uint32_t off)
     case VSIM_MMIO_QUEUE_NUM_MAX:
         if (q && s->version == 1 && q->pfn)
             vsim_device_violation(d, VSIM_RULE_MMIO_QUEUE_LIVE,
-                                  "QueueNumMax read while QueuePFN of queue %u is set", s->queue_sel);
-        return vsim_device_queue_max(d, (uint16_t)(s->queue_sel > UINT16_MAX ? UINT16_MAX : s->queue_sel));
+                                  "QueueNumMax read while QueuePFN of queue %u is set",
+                                  s->queue_sel);
+        return vsim_device_queue_max(
+            d, (uint16_t)(s->queue_sel > UINT16_MAX ? UINT16_MAX : s->queue_sel));
     case VSIM_MMIO_QUEUE_PFN:
         if (q && vsim_device_fault(d, VSIM_FAULT_QUEUE_IN_USE, NULL))
             return q->pfn ? q->pfn : 1;
@@ -155,8 +158,9 @@ static void enable_queue(struct mmio_slot *s, struct mmio_queue *q, uint64_t des
     uint32_t max = vsim_device_queue_max(s->d, (uint16_t)s->queue_sel);
     struct vsim_vq *vq = vsim_device_vq(s->d, (uint16_t)s->queue_sel);
     if (q->num == 0 || q->num > max) {
-        vsim_device_violation(s->d, VSIM_RULE_MMIO_QUEUE_NUM, "queue %u enabled with QueueNum %u, QueueNumMax %u",
-                              s->queue_sel, q->num, max);
+        vsim_device_violation(s->d, VSIM_RULE_MMIO_QUEUE_NUM,
+                              "queue %u enabled with QueueNum %u, QueueNumMax %u", s->queue_sel,
+                              q->num, max);
         vsim_device_needs_reset(s->d);
         return;
     }
@@ -326,14 +330,15 @@ static const struct reg *check(struct mmio_slot *s, uint32_t off, unsigned width
     }
     if (!(r->dir & (write ? VSIM_MMIO_W : VSIM_MMIO_R))) {
         violation(s, write ? VSIM_RULE_MMIO_WRITE_RO : VSIM_RULE_MMIO_READ_WO,
-                  write ? "%s at 0x%03x written (width %u)" : "%s at 0x%03x read (width %u)",
-                  name, off, width);
+                  write ? "%s at 0x%03x written (width %u)" : "%s at 0x%03x read (width %u)", name,
+                  off, width);
         return NULL;
     }
     if ((!s->d || s->ignored) && !allowed_when_ignored(off)) {
         violation(s, VSIM_RULE_MMIO_IGNORED_DEVICE,
-                  s->d ? "%s at 0x%03x accessed after the probe said to ignore the device (width %u)"
-                       : "%s at 0x%03x accessed on an empty slot (width %u)",
+                  s->d
+                      ? "%s at 0x%03x accessed after the probe said to ignore the device (width %u)"
+                      : "%s at 0x%03x accessed on an empty slot (width %u)",
                   name, off, width);
         if (!s->d)
             return NULL;
@@ -350,8 +355,8 @@ static bool check_config(struct mmio_slot *s, uint32_t off, unsigned width)
             return false;
     }
     if (off % width)
-        violation(s, VSIM_RULE_MMIO_CONFIG_WIDTH, "%sconfig at 0x%03x, unaligned width %u", "",
-                  off, width);
+        violation(s, VSIM_RULE_MMIO_CONFIG_WIDTH, "%sconfig at 0x%03x, unaligned width %u", "", off,
+                  width);
     return true;
 }
 
@@ -422,8 +427,7 @@ int vsim__mmio_create_slots(struct vsim_machine *m)
     return VIO_OK;
 }
 
-int vsim_mmio_attach(struct vsim_machine *m, unsigned slot, unsigned version,
-                     struct vsim_device *d)
+int vsim_mmio_attach(struct vsim_machine *m, unsigned slot, unsigned version, struct vsim_device *d)
 {
     if (slot >= VSIM_MMIO_SLOTS || (version != 1 && version != 2) || !d) {
         vsim__set_error(m, "mmio attach: bad slot %u or version %u", slot, version);
@@ -438,7 +442,8 @@ int vsim_mmio_attach(struct vsim_machine *m, unsigned slot, unsigned version,
         vsim__set_error(m, "mmio attach: slot %u is taken", slot);
         return VIO_ERR_INVALID_PARAM;
     }
-    struct mmio_queue *q = calloc(vsim_device_num_queues(d) ? vsim_device_num_queues(d) : 1, sizeof(*q));
+    struct mmio_queue *q =
+        calloc(vsim_device_num_queues(d) ? vsim_device_num_queues(d) : 1, sizeof(*q));
     if (!q || !vsim_device_bind(d, version == 1, s->where)) {
         free(q);
         vsim__set_error(m, "mmio attach: device %s already attached", vsim_device_label(d));

@@ -9,7 +9,8 @@
 #include "internal.h"
 #include "vsim/spec.h"
 
-/* Ring layout: avail = flags, idx, ring[num], used_event; used = flags, idx, ring[num], avail_event. */
+/* Ring layout: avail = flags, idx, ring[num], used_event; used = flags, idx, ring[num],
+ * avail_event. */
 #define AVAIL_IDX 2u
 #define AVAIL_RING 4u
 #define USED_IDX 2u
@@ -67,8 +68,7 @@ static uint8_t *part(struct vsim_vq *vq, const char *name, uint64_t pa, uint64_t
     return p;
 }
 
-bool vsim_vq_enable(struct vsim_vq *vq, uint16_t num, uint64_t desc, uint64_t avail,
-                    uint64_t used)
+bool vsim_vq_enable(struct vsim_vq *vq, uint16_t num, uint64_t desc, uint64_t avail, uint64_t used)
 {
     struct vsim_device *d = vq->dev;
     vsim__vq_reset(vq);
@@ -77,8 +77,8 @@ bool vsim_vq_enable(struct vsim_vq *vq, uint16_t num, uint64_t desc, uint64_t av
         return false;
     }
     if (!d->legacy && !(d->status & VSIM_STATUS_FEATURES_OK))
-        vsim_device_violation(d, VSIM_RULE_INIT_QUEUE, "q%u enabled with status 0x%02x",
-                              vq->index, d->status);
+        vsim_device_violation(d, VSIM_RULE_INIT_QUEUE, "q%u enabled with status 0x%02x", vq->index,
+                              d->status);
     uint8_t *dp = part(vq, "descriptor table", desc, (uint64_t)num * VSIM_VRING_DESC_SIZE, 16);
     uint8_t *ap = part(vq, "available ring", avail, avail_bytes(num), 2);
     uint8_t *up = part(vq, "used ring", used, used_bytes(num), 4);
@@ -149,14 +149,16 @@ static bool walk(struct vsim_vq *vq, uint16_t head, struct vsim_chain *c)
     uint64_t total = 0;
 
     for (;;) {
-        /* The Virtqueue Descriptor Table: a chain never exceeds its table, so a longer one loops. */
+        /* The Virtqueue Descriptor Table: a chain never exceeds its table, so a longer one loops.
+         */
         if (++steps > table_n || c->nseg >= vq->num)
             BAD(VSIM_RULE_DESC_LOOP, "q%u chain at head %u: more than %u descriptors (loop?)",
                 vq->index, head, indirect ? table_n : vq->num);
         struct desc d = read_desc(table, i);
         if (d.flags & VSIM_VRING_DESC_F_INDIRECT) {
             if (!vsim_device_has(vq->dev, VSIM_F_INDIRECT_DESC))
-                BAD(VSIM_RULE_DESC_INDIRECT_FEAT, "q%u desc %u INDIRECT not negotiated", vq->index, i);
+                BAD(VSIM_RULE_DESC_INDIRECT_FEAT, "q%u desc %u INDIRECT not negotiated", vq->index,
+                    i);
             if (indirect)
                 BAD(VSIM_RULE_DESC_INDIRECT_NEST, "q%u nested indirect table", vq->index);
             if (d.flags & VSIM_VRING_DESC_F_NEXT)
@@ -175,8 +177,8 @@ static bool walk(struct vsim_vq *vq, uint16_t head, struct vsim_chain *c)
         }
         uint8_t *p = vsim__mem_host(&vq->dev->m->mem, d.addr, d.len);
         if (!p)
-            BAD(VSIM_RULE_DESC_ADDR, "q%u desc %u buffer 0x%llx+%u outside guest memory",
-                vq->index, i, (unsigned long long)d.addr, d.len);
+            BAD(VSIM_RULE_DESC_ADDR, "q%u desc %u buffer 0x%llx+%u outside guest memory", vq->index,
+                i, (unsigned long long)d.addr, d.len);
         bool w = d.flags & VSIM_VRING_DESC_F_WRITE;
         if (seen_write && !w)
             BAD(VSIM_RULE_DESC_ORDER, "q%u desc %u readable after a writable one", vq->index, i);
@@ -196,8 +198,8 @@ static bool walk(struct vsim_vq *vq, uint16_t head, struct vsim_chain *c)
         if (!(d.flags & VSIM_VRING_DESC_F_NEXT))
             return true;
         if (d.next >= table_n)
-            BAD(VSIM_RULE_DESC_NEXT, "q%u desc %u next %u beyond table of %u", vq->index, i,
-                d.next, table_n);
+            BAD(VSIM_RULE_DESC_NEXT, "q%u desc %u next %u beyond table of %u", vq->index, i, d.next,
+                table_n);
         i = d.next;
     }
 }
@@ -307,8 +309,8 @@ void vsim__vq_notified(struct vsim_vq *vq, bool defer)
     }
     if (!wanted) {
         vq->unneeded++;
-        vsim__trace(vq->dev->m, "%s q%u notification was suppressed by the device",
-                    vq->dev->label, vq->index);
+        vsim__trace(vq->dev->m, "%s q%u notification was suppressed by the device", vq->dev->label,
+                    vq->index);
     }
     vq->notify_avail = idx;
 }

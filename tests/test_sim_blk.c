@@ -35,7 +35,8 @@ static void start(unsigned version, const struct vsim_blk_opts *o)
     if (version == 1)
         simt_init_v1(m, 2, VSIM_BIT(VSIM_BLK_F_FLUSH), &ring);
     else
-        simt_init_v2(m, 2, MODERN | VSIM_BIT(VSIM_BLK_F_FLUSH) | VSIM_BIT(VSIM_F_INDIRECT_DESC), &ring);
+        simt_init_v2(m, 2, MODERN | VSIM_BIT(VSIM_BLK_F_FLUSH) | VSIM_BIT(VSIM_F_INDIRECT_DESC),
+                     &ring);
 }
 
 static void setup(void)
@@ -232,7 +233,8 @@ START_TEST(many_requests_in_one_notify_are_all_served)
         memcpy(h, &type, 4);
         memcpy(h + 8, &sector, 8);
         vsim_blk_ram(blk)[i * 512] = (uint8_t)(10 + i);
-        simt_desc(&ring, (uint16_t)(3 * i), buf_pa + 16u * i, 16, VSIM_VRING_DESC_F_NEXT, (uint16_t)(3 * i + 1));
+        simt_desc(&ring, (uint16_t)(3 * i), buf_pa + 16u * i, 16, VSIM_VRING_DESC_F_NEXT,
+                  (uint16_t)(3 * i + 1));
         simt_desc(&ring, (uint16_t)(3 * i + 1), buf_pa + DATA + 512u * i, 512,
                   VSIM_VRING_DESC_F_NEXT | VSIM_VRING_DESC_F_WRITE, (uint16_t)(3 * i + 2));
         simt_desc(&ring, (uint16_t)(3 * i + 2), buf_pa + STATUS + i, 1, VSIM_VRING_DESC_F_WRITE, 0);
@@ -320,7 +322,8 @@ END_TEST
 
 START_TEST(missing_image_fails_to_attach_with_a_reason)
 {
-    ck_assert_ptr_null(vsim_blk_attach(m, 3, 2, &(struct vsim_blk_opts){.image = "/nonexistent/x.img"}));
+    ck_assert_ptr_null(
+        vsim_blk_attach(m, 3, 2, &(struct vsim_blk_opts){.image = "/nonexistent/x.img"}));
     ck_assert_ptr_nonnull(strstr(vsim_machine_last_error(m), "/nonexistent/x.img"));
     ck_assert_ptr_null(vsim_blk_attach(m, 2, 2, NULL)); /* slot taken */
     ck_assert_ptr_nonnull(strstr(vsim_machine_last_error(m), "taken"));

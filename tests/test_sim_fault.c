@@ -84,8 +84,8 @@ END_TEST
 START_TEST(the_plan_refuses_bad_structs_and_a_full_list)
 {
     struct vsim_fault_plan *p = vsim_fault_plan_new();
-    struct vsim_fault_rule r = {.device = "blk", .point = VSIM_FAULT_NO_COMPLETE,
-                                .trigger = VSIM_TRIGGER_NTH, .nth = 0};
+    struct vsim_fault_rule r = {
+        .device = "blk", .point = VSIM_FAULT_NO_COMPLETE, .trigger = VSIM_TRIGGER_NTH, .nth = 0};
     ck_assert_int_eq(vsim_fault_add(p, &r), VIO_ERR_INVALID_PARAM);
     r.nth = 2;
     for (unsigned i = 0; i < VSIM_FAULT_RULES_MAX; i++)

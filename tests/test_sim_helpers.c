@@ -65,7 +65,8 @@ void simt_dma_free(struct vsim_machine *m, uint8_t *va, uint64_t pa, size_t page
 void simt_ring_alloc(struct vsim_machine *m, struct simt_ring *r, uint16_t num, bool legacy)
 {
     size_t desc = 16u * num, avail = 6u + 2u * num, used = 6u + 8u * num;
-    size_t used_off = legacy ? (desc + avail + 4095) & ~(size_t)4095 : (desc + avail + 3) & ~(size_t)3;
+    size_t used_off =
+        legacy ? (desc + avail + 4095) & ~(size_t)4095 : (desc + avail + 3) & ~(size_t)3;
     memset(r, 0, sizeof(*r));
     r->num = num;
     r->pages = (used_off + used + 4095) / 4096;

@@ -46,9 +46,9 @@ START_TEST(dma_free_of_pages_never_allocated_is_recorded_and_ignored)
     uint64_t pa;
     void *va;
     ck_assert_int_eq(h->dma_alloc(h->ctx, 2, VIO_DMA_BOTH, &pa, &va), 0);
-    h->dma_free(h->ctx, pa, va, 1);                       /* wrong count */
+    h->dma_free(h->ctx, pa, va, 1);                          /* wrong count */
     h->dma_free(h->ctx, pa + 4096, (uint8_t *)va + 4096, 1); /* not a start */
-    h->dma_free(h->ctx, 0x1000, NULL, 1);                 /* outside memory */
+    h->dma_free(h->ctx, 0x1000, NULL, 1);                    /* outside memory */
     ck_assert_uint_eq(simt_count(m, "HAL-1"), 3);
     ck_assert_uint_eq(vsim_machine_dma_pages_in_use(m), 2);
     h->dma_free(h->ctx, pa, va, 2);
@@ -134,8 +134,8 @@ START_TEST(unshare_that_matches_no_share_is_recorded)
     uint8_t buf[64];
     uint64_t pa;
     ck_assert_int_eq(h->share(h->ctx, buf, sizeof(buf), VIO_DMA_TO_DEVICE, &pa), 0);
-    h->unshare(h->ctx, pa, buf, 32, VIO_DMA_TO_DEVICE);   /* wrong length */
-    h->unshare(h->ctx, pa, buf, 64, VIO_DMA_BOTH);        /* wrong direction */
+    h->unshare(h->ctx, pa, buf, 32, VIO_DMA_TO_DEVICE);     /* wrong length */
+    h->unshare(h->ctx, pa, buf, 64, VIO_DMA_BOTH);          /* wrong direction */
     h->unshare(h->ctx, pa + 8, buf, 64, VIO_DMA_TO_DEVICE); /* wrong address */
     ck_assert_uint_eq(simt_count(m, "HAL-2"), 3);
     ck_assert_uint_eq(vsim_machine_shares_in_use(m), 1);

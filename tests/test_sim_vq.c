@@ -37,16 +37,21 @@ static const struct vsim_device_ops echo_ops = {
     .queue_notify = echo_notify,
 };
 
-static const uint64_t ALL = VSIM_BIT(VSIM_F_VERSION_1) | VSIM_BIT(VSIM_F_INDIRECT_DESC) |
-                            VSIM_BIT(VSIM_F_EVENT_IDX);
+static const uint64_t ALL =
+    VSIM_BIT(VSIM_F_VERSION_1) | VSIM_BIT(VSIM_F_INDIRECT_DESC) | VSIM_BIT(VSIM_F_EVENT_IDX);
 
 static void setup_with(bool deferred, uint64_t accept)
 {
     m = vsim_machine_new(&(struct vsim_machine_opts){.mem_size = 1u << 20, .deferred = deferred});
     ck_assert_ptr_nonnull(m);
     struct vsim_device_model model = {
-        .name = "echo", .device_id = 42, .features = ALL, .num_queues = 1, .queue_max = 64,
-        .config_size = 4, .ops = &echo_ops,
+        .name = "echo",
+        .device_id = 42,
+        .features = ALL,
+        .num_queues = 1,
+        .queue_max = 64,
+        .config_size = 4,
+        .ops = &echo_ops,
     };
     dev = vsim_device_create(m, &model);
     ck_assert_ptr_nonnull(dev);
@@ -159,8 +164,12 @@ START_TEST(chain_longer_than_4GiB_is_refused)
 {
     vsim_machine_free(m);
     m = vsim_machine_new(&(struct vsim_machine_opts){.mem_size = 64u << 20});
-    struct vsim_device_model model = {.name = "echo", .device_id = 42, .features = ALL,
-                                      .num_queues = 1, .queue_max = 128, .config_size = 4,
+    struct vsim_device_model model = {.name = "echo",
+                                      .device_id = 42,
+                                      .features = ALL,
+                                      .num_queues = 1,
+                                      .queue_max = 128,
+                                      .config_size = 4,
                                       .ops = &echo_ops};
     dev = vsim_device_create(m, &model);
     ck_assert_int_eq(vsim_mmio_attach(m, 1, 2, dev), 0);

@@ -114,11 +114,10 @@ static bool in_range(struct vsim_blk *b, uint32_t type, uint64_t sector, uint64_
         return false;
     }
     if (sector > b->capacity || bytes / VSIM_BLK_SECTOR > b->capacity - sector) {
-        vsim_device_violation(b->dev, VSIM_RULE_BLK_RANGE,
-                              "type %u at sector %llu, %llu sectors, capacity %llu", type,
-                              (unsigned long long)sector,
-                              (unsigned long long)(bytes / VSIM_BLK_SECTOR),
-                              (unsigned long long)b->capacity);
+        vsim_device_violation(
+            b->dev, VSIM_RULE_BLK_RANGE, "type %u at sector %llu, %llu sectors, capacity %llu",
+            type, (unsigned long long)sector, (unsigned long long)(bytes / VSIM_BLK_SECTOR),
+            (unsigned long long)b->capacity);
         return false;
     }
     return true;
@@ -224,7 +223,8 @@ static uint32_t serve(struct vsim_blk *b, const struct vsim_chain *c)
             vsim_device_violation(b->dev, VSIM_RULE_BLK_GET_ID, "T_GET_ID with %llu data bytes",
                                   (unsigned long long)data_in);
         vsim_chain_fill(c, 0, 0, (size_t)data_in);
-        vsim_chain_write(c, 0, b->serial, data_in < VSIM_BLK_ID_BYTES ? (size_t)data_in : VSIM_BLK_ID_BYTES);
+        vsim_chain_write(c, 0, b->serial,
+                         data_in < VSIM_BLK_ID_BYTES ? (size_t)data_in : VSIM_BLK_ID_BYTES);
         data_done = true;
         b->stats.get_ids++;
         status = VSIM_BLK_S_OK;
@@ -365,7 +365,8 @@ int vsim_blk_set_capacity(struct vsim_blk *b, uint64_t sectors)
     if (!ram)
         return VIO_ERR_DMA_ERROR;
     if (sectors > b->capacity)
-        memset(ram + b->capacity * VSIM_BLK_SECTOR, 0, (size_t)(sectors - b->capacity) * VSIM_BLK_SECTOR);
+        memset(ram + b->capacity * VSIM_BLK_SECTOR, 0,
+               (size_t)(sectors - b->capacity) * VSIM_BLK_SECTOR);
     b->ram = ram;
     b->capacity = sectors;
     vsim__st64(b->cfg + VSIM_BLK_CFG_CAPACITY, sectors);

@@ -14,10 +14,11 @@
 #define VSIM_CONFORM_RULES(X)                                                                      \
     X(MMIO_WIDTH, "MMIO-1", "MMIO Device Register Layout",                                         \
       "control registers are accessed with 32-bit wide, aligned reads and writes only")            \
-    X(MMIO_WRITE_RO, "MMIO-2", "MMIO Device Register Layout", "read-only registers are not written") \
+    X(MMIO_WRITE_RO, "MMIO-2", "MMIO Device Register Layout",                                      \
+      "read-only registers are not written")                                                       \
     X(MMIO_READ_WO, "MMIO-3", "MMIO Device Register Layout", "write-only registers are not read")  \
     X(MMIO_UNDEFINED, "MMIO-4", "MMIO Device Register Layout",                                     \
-      "only locations described in the register table of this version are accessed")              \
+      "only locations described in the register table of this version are accessed")               \
     X(MMIO_FEATURES_SEL, "MMIO-5", "MMIO Device Register Layout",                                  \
       "DeviceFeaturesSel/DriverFeaturesSel are written before DeviceFeatures/DriverFeatures")      \
     X(MMIO_QUEUE_NUM, "MMIO-6", "MMIO Device Register Layout",                                     \
@@ -34,7 +35,7 @@
       "GuestPageSize and QueueAlign are powers of 2, GuestPageSize is set before QueuePFN")        \
     X(MMIO_NOTIFY, "MMIO-12", "Available Buffer Notifications",                                    \
       "QueueNotify names an existing, enabled queue")                                              \
-    X(PCI_WIDTH, "PCI-1", "PCI Device Layout",                                                    \
+    X(PCI_WIDTH, "PCI-1", "PCI Device Layout",                                                     \
       "virtio structure fields are accessed with their own width, aligned, inside the structure")  \
     X(PCI_CAP_WRITE, "PCI-2", "Virtio Structure PCI Capabilities",                                 \
       "capability structures are not written, except VIRTIO_PCI_CAP_PCI_CFG")                      \
@@ -118,7 +119,7 @@
       "unshare matches an earlier share: address, buffer, length and direction")                   \
     X(HAL_UNMAPPED, "HAL-3", "vio HAL contract", "register accesses hit a mapped device window")   \
     X(HAL_PHYS, "HAL-4", "vio HAL contract",                                                       \
-      "phys_to_virt is asked only for guest memory or a device window")                           \
+      "phys_to_virt is asked only for guest memory or a device window")                            \
     X(HAL_SHARE, "HAL-5", "vio HAL contract", "share is given a non-empty buffer")
 
 enum vsim_rule {
@@ -136,7 +137,7 @@ struct vsim_rule_info {
 
 struct vsim_violation {
     enum vsim_rule rule;
-    char where[32];    /* device label, "hal", ... */
+    char where[32];   /* device label, "hal", ... */
     char detail[160]; /* what exactly happened */
 };
 

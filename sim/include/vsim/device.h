@@ -104,8 +104,7 @@ void vsim_device_notify(struct vsim_device *d, uint16_t idx);
  * (size, alignment, guest memory, used flags); false (a violation recorded)
  * leaves the queue stopped.
  */
-bool vsim_vq_enable(struct vsim_vq *vq, uint16_t num, uint64_t desc, uint64_t avail,
-                    uint64_t used);
+bool vsim_vq_enable(struct vsim_vq *vq, uint16_t num, uint64_t desc, uint64_t avail, uint64_t used);
 void vsim_vq_disable(struct vsim_vq *vq);
 
 #endif

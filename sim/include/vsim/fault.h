@@ -38,22 +38,22 @@ enum vsim_fault_arg {
 #define VSIM_FAULT_POINTS(X)                                                                       \
     X(STATUS, "status", BLK, STATUS, "complete a block request with this status (ioerr, unsupp)")  \
     X(USED_ID_RANGE, "used_id_range", DEVICE, OPTIONAL,                                            \
-      "write a used id >= queue size (VALUE: the id, default the queue size)")                    \
+      "write a used id >= queue size (VALUE: the id, default the queue size)")                     \
     X(USED_ID_NOT_HEAD, "used_id_not_head", DEVICE, NONE,                                          \
       "write a used id that is not the head of the completed chain")                               \
     X(USED_LEN, "used_len", DEVICE, OPTIONAL,                                                      \
       "write a used len larger than the writable buffers (VALUE: the len)")                        \
-    X(NO_COMPLETE, "no_complete", DEVICE, NONE, "take a request and never complete it")           \
+    X(NO_COMPLETE, "no_complete", DEVICE, NONE, "take a request and never complete it")            \
     X(FEATURES_OK_REFUSE, "features_ok_refuse", DEVICE, NONE,                                      \
       "refuse FEATURES_OK: the bit does not stick")                                                \
-    X(QUEUE_MAX_ZERO, "queue_max_zero", DEVICE, NONE, "report a maximum queue size of 0")         \
+    X(QUEUE_MAX_ZERO, "queue_max_zero", DEVICE, NONE, "report a maximum queue size of 0")          \
     X(QUEUE_IN_USE, "queue_in_use", DEVICE, NONE,                                                  \
-      "report the queue as already in use (QueueReady reads 1, QueuePFN nonzero)")                \
+      "report the queue as already in use (QueueReady reads 1, QueuePFN nonzero)")                 \
     X(CONFIG_GEN_BUMP, "config_gen_bump", DEVICE, NONE,                                            \
       "bump the configuration generation during a configuration read")                             \
     X(BAD_MAGIC, "bad_magic", DEVICE, OPTIONAL, "MagicValue reads VALUE (default 0x74726975)")     \
     X(BAD_VERSION, "bad_version", DEVICE, OPTIONAL, "Version reads VALUE (default 3)")             \
-    X(DEVICE_ID_ZERO, "device_id_zero", DEVICE, NONE, "DeviceID reads 0, an empty slot")          \
+    X(DEVICE_ID_ZERO, "device_id_zero", DEVICE, NONE, "DeviceID reads 0, an empty slot")           \
     X(DMA_ALLOC, "dma_alloc", HAL, NONE, "dma_alloc fails with DmaError")                          \
     X(SHARE, "share", HAL, NONE, "share fails with DmaError")                                      \
     X(GPU_RESP_ERROR, "resp_error", GPU, OPTIONAL,                                                 \

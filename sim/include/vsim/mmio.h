@@ -11,7 +11,7 @@
 #include "vsim/device.h"
 #include "vsim/machine.h"
 
-#define VSIM_MMIO_MAGIC 0x74726976u /* "virt" */
+#define VSIM_MMIO_MAGIC 0x74726976u  /* "virt" */
 #define VSIM_MMIO_VENDOR 0x4d495356u /* "VSIM" */
 #define VSIM_MMIO_CONFIG 0x100u
 
