@@ -228,8 +228,6 @@ static bool check_features(struct vsim_device *d)
 void vsim_device_reset(struct vsim_device *d)
 {
     for (uint16_t i = 0; i < d->model.num_queues; i++) {
-        if (d->vqs[i].pending)
-            d->m->pending--;
         vsim__vq_reset(&d->vqs[i]);
     }
     d->status = 0;

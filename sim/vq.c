@@ -28,6 +28,8 @@ static uint64_t used_bytes(uint16_t num)
 
 void vsim__vq_reset(struct vsim_vq *vq)
 {
+    if (vq->pending) /* deferred work of the old queue is dropped */
+        vq->dev->m->pending--;
     vq->num = 0;
     vq->ready = false;
     vq->broken = false;
@@ -110,8 +112,6 @@ bool vsim_vq_enable(struct vsim_vq *vq, uint16_t num, uint64_t desc, uint64_t av
 
 void vsim_vq_disable(struct vsim_vq *vq)
 {
-    if (vq->pending)
-        vq->dev->m->pending--;
     vsim__vq_reset(vq);
 }
 

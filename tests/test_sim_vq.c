@@ -366,6 +366,16 @@ START_TEST(deferred_mode_serves_on_relax_or_step)
     submit_one(2);
     simt_w32(m, 1, VSIM_MMIO_STATUS, 0); /* a reset drops pending work */
     ck_assert_uint_eq(vsim_machine_pending(m), 0);
+    simt_init_v2(m, 1, ALL, &ring);
+    submit_one(3);
+    simt_w32(m, 1, VSIM_MMIO_QUEUE_READY, 0); /* so does disabling the queue */
+    ck_assert_uint_eq(vsim_machine_pending(m), 0);
+    simt_w32(m, 1, VSIM_MMIO_QUEUE_READY, 1);
+    submit_one(4);
+    simt_w32(m, 1, VSIM_MMIO_QUEUE_READY, 1); /* writing 1 again changes nothing */
+    ck_assert_uint_eq(vsim_machine_pending(m), 1);
+    ck_assert(vsim_vq_enable(vq0(), 8, ring.desc_pa, ring.avail_pa, ring.used_pa));
+    ck_assert_uint_eq(vsim_machine_pending(m), 0); /* a transport re-enabling drops it */
 }
 END_TEST
 
