@@ -336,6 +336,10 @@ uint16_t vsim_device_queue_max(struct vsim_device *d, uint16_t idx)
         return 0;
     if (vsim_device_fault(d, VSIM_FAULT_QUEUE_MAX_ZERO, NULL))
         return 0;
+    if (d->model.ops->queue_max) {
+        uint16_t max = d->model.ops->queue_max(d->model.priv, idx);
+        return max > VSIM_QUEUE_SIZE_MAX ? VSIM_QUEUE_SIZE_MAX : max;
+    }
     return d->model.queue_max;
 }
 

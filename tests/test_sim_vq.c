@@ -32,9 +32,16 @@ static void echo_notify(void *priv, struct vsim_vq *vq)
     }
 }
 
+static uint16_t echo_queue_max(void *priv, uint16_t idx)
+{
+    (void)priv;
+    return idx == 0 ? 128 : 40000;
+}
+
 static const struct vsim_device_ops echo_ops = {
     .config_read = echo_config_read,
     .queue_notify = echo_notify,
+    .queue_max = echo_queue_max,
 };
 
 static const uint64_t ALL =
@@ -419,6 +426,25 @@ START_TEST(synchronous_event_idx_notifications_are_all_wanted)
 }
 END_TEST
 
+START_TEST(queues_can_have_their_own_maximum_size)
+{
+    teardown();
+    m = vsim_machine_new(&(struct vsim_machine_opts){.mem_size = 1u << 20});
+    struct vsim_device_model model = {
+        .name = "echo", .num_queues = 2, .queue_max = 8, .ops = &echo_ops, .device_id = 42};
+    dev = vsim_device_create(m, &model);
+    ck_assert_int_eq(vsim_mmio_attach(m, 1, 2, dev), 0);
+    simt_ring_alloc(m, &ring, 8, false);
+    buf = simt_dma(m, 1, &buf_pa);
+    simt_w32(m, 1, VSIM_MMIO_QUEUE_SEL, 0);
+    ck_assert_uint_eq(simt_r32(m, 1, VSIM_MMIO_QUEUE_NUM_MAX), 128);
+    simt_w32(m, 1, VSIM_MMIO_QUEUE_SEL, 1);
+    ck_assert_uint_eq(simt_r32(m, 1, VSIM_MMIO_QUEUE_NUM_MAX), VSIM_QUEUE_SIZE_MAX);
+    simt_w32(m, 1, VSIM_MMIO_QUEUE_SEL, 2);
+    ck_assert_uint_eq(simt_r32(m, 1, VSIM_MMIO_QUEUE_NUM_MAX), 0);
+}
+END_TEST
+
 START_TEST(chain_copy_helpers_cross_segments)
 {
     struct vsim_chain c;
@@ -475,6 +501,7 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, deferred_queue_asks_for_no_notifications_until_served);
     tcase_add_test(tc, notification_past_avail_event_is_counted_as_unneeded);
     tcase_add_test(tc, synchronous_event_idx_notifications_are_all_wanted);
+    tcase_add_test(tc, queues_can_have_their_own_maximum_size);
     tcase_add_test(tc, chain_copy_helpers_cross_segments);
     suite_add_tcase(s, tc);
     return s;

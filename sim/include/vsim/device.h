@@ -27,6 +27,8 @@ struct vsim_device;
  * @reset:        device reset (status 0); queues are already stopped.
  * @queue_notify: queue @vq has new buffers: pop, serve, push.
  * @destroy:      release @priv at machine free.
+ * @queue_max:    optional; the maximum size of queue @idx (capped at 32768),
+ *                where queues differ; otherwise every queue has model.queue_max.
  */
 struct vsim_device_ops {
     void (*config_read)(void *priv, uint32_t off, void *buf, uint32_t len);
@@ -36,6 +38,7 @@ struct vsim_device_ops {
     void (*reset)(void *priv);
     void (*queue_notify)(void *priv, struct vsim_vq *vq);
     void (*destroy)(void *priv);
+    uint16_t (*queue_max)(void *priv, uint16_t idx);
 };
 
 struct vsim_device_model {
