@@ -42,6 +42,7 @@ void vsim__vq_reset(struct vsim_vq *vq)
     vq->signalled = 0;
     vq->avail_event = 0;
     vq->notify_avail = 0;
+    vq->starved = false;
 }
 
 void vsim__vq_free(struct vsim_vq *vq)
@@ -226,6 +227,7 @@ bool vsim_vq_pop(struct vsim_vq *vq, struct vsim_chain *c)
 {
     if (!vq->ready || vq->broken)
         return false;
+    vq->starved = false;
     uint16_t avail_idx = vsim__ld16(vq->avail + AVAIL_IDX);
     uint16_t ahead = (uint16_t)(avail_idx - vq->last_avail);
     if (ahead == 0)
@@ -257,6 +259,16 @@ bool vsim_vq_pop(struct vsim_vq *vq, struct vsim_chain *c)
                 vq->index, head, c->nseg, (unsigned long long)c->read_len,
                 (unsigned long long)c->write_len);
     return true;
+}
+
+void vsim_vq_unpop(struct vsim_vq *vq, uint16_t n)
+{
+    if (!vq->ready || vq->broken || n == 0)
+        return;
+    vq->last_avail = (uint16_t)(vq->last_avail - n);
+    vq->starved = true;
+    vsim__trace(vq->dev->m, "%s q%u %u chains given back, waiting for more", vq->dev->label,
+                vq->index, n);
 }
 
 void vsim_vq_push(struct vsim_vq *vq, const struct vsim_chain *c, uint32_t len)
@@ -320,8 +332,12 @@ void vsim_vq_flush(struct vsim_vq *vq)
     if (!vq->ready)
         return;
     bool event_idx = vsim_device_has(vq->dev, VSIM_F_EVENT_IDX);
-    if (event_idx) { /* Ask for a notification as soon as the next chain is made available. */
-        vq->avail_event = vq->last_avail;
+    if (event_idx) {
+        /*
+         * Ask for a notification as soon as the next chain is made available;
+         * a starved device wants one only for chains beyond those it gave back.
+         */
+        vq->avail_event = vq->starved ? vsim__ld16(vq->avail + AVAIL_IDX) : vq->last_avail;
         vsim__st16(vq->used + USED_RING + USED_ELEM * vq->num, vq->avail_event);
     } else {
         vsim__st16(vq->used, 0);

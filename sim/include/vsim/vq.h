@@ -42,6 +42,13 @@ struct vsim_chain {
 /* Takes the next available chain; false when none (or the queue is stopped). */
 bool vsim_vq_pop(struct vsim_vq *vq, struct vsim_chain *c);
 /*
+ * Gives the last @n popped (and not pushed) chains back to the available
+ * ring, as if never taken: a device that needs more buffers than are
+ * available (a packet spread over several) waits for them. The next flush
+ * then asks for a notification when the driver adds a chain.
+ */
+void vsim_vq_unpop(struct vsim_vq *vq, uint16_t n);
+/*
  * Returns chain @c to the driver with @len bytes written. Used ring faults
  * (wrong id, wrong len, never complete) are applied here.
  */
