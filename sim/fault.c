@@ -58,6 +58,8 @@ static const char *scope_device(enum vsim_fault_scope scope)
         return "blk";
     case VSIM_FAULT_SCOPE_GPU:
         return "gpu";
+    case VSIM_FAULT_SCOPE_NET:
+        return "net";
     default:
         return NULL;
     }
@@ -75,6 +77,7 @@ static const char *rule_problem(const struct vsim_fault_rule *r)
     if (need && strcmp(r->device, need) != 0)
         return pi->scope == VSIM_FAULT_SCOPE_HAL   ? "this point belongs to device 'hal'"
                : pi->scope == VSIM_FAULT_SCOPE_BLK ? "this point belongs to device 'blk'"
+               : pi->scope == VSIM_FAULT_SCOPE_NET ? "this point belongs to device 'net'"
                                                    : "this point belongs to device 'gpu'";
     if (!need && strcmp(r->device, "hal") == 0)
         return "device 'hal' has only the points dma_alloc and share";
@@ -281,7 +284,7 @@ bool vsim_fault_hit(struct vsim_fault_plan *p, const char *device, enum vsim_fau
 void vsim_fault_describe(FILE *out)
 {
     fputs("fault rules: DEVICE:POINT[=VALUE][@TRIGGER]\n"
-          "  DEVICE   a device name (blk, gpu), hal, or * for any device\n"
+          "  DEVICE   a device name (blk, gpu, net), hal, or * for any device\n"
           "  TRIGGER  N (the N-th occurrence), * (every, the default), pP:SEED (probability P)\n"
           "points:\n",
           out);

@@ -114,6 +114,14 @@
     X(BLK_FLUSH_SECTOR, "BLK-4", "Block Device / Device Operation", "T_FLUSH has sector 0")        \
     X(BLK_FRAMING, "BLK-5", "Block Device / Device Operation",                                     \
       "a request is a readable 16-byte header, data, and a writable status byte")                  \
+    X(NET_TX_HDR, "NET-1", "Network Device / Device Operation / Packet Transmission",               \
+      "a transmitted header has flags 0, gso_type NONE and num_buffers 0 (no offloads negotiated)") \
+    X(NET_TX_CHAIN, "NET-2", "Network Device / Device Operation / Packet Transmission",             \
+      "a transmit buffer is device-readable only and holds the whole header")                       \
+    X(NET_RX_BUF, "NET-3", "Network Device / Device Operation / Setting Up Receive Buffers",        \
+      "a receive buffer is device-writable only and, with MRG_RXBUF, holds at least the header")    \
+    X(NET_LEGACY_FRAMING, "NET-4", "Network Device / Legacy Interface: Framing Requirements",       \
+      "without VIRTIO_F_ANY_LAYOUT the header is alone in the first descriptor")                    \
     X(HAL_DMA_FREE, "HAL-1", "vio HAL contract", "dma_free releases exactly what dma_alloc gave")  \
     X(HAL_UNSHARE, "HAL-2", "vio HAL contract",                                                    \
       "unshare matches an earlier share: address, buffer, length and direction")                   \

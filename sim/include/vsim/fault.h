@@ -25,6 +25,7 @@ enum vsim_fault_scope {
     VSIM_FAULT_SCOPE_DEVICE, /* any device ("*" or a name) */
     VSIM_FAULT_SCOPE_BLK,    /* DEVICE must be "blk" */
     VSIM_FAULT_SCOPE_GPU,    /* DEVICE must be "gpu" */
+    VSIM_FAULT_SCOPE_NET,    /* DEVICE must be "net" */
 };
 
 /* Whether a point takes a VALUE. */
@@ -65,7 +66,21 @@ enum vsim_fault_arg {
     X(GPU_FENCE_DROP, "fence_drop", GPU, NONE, "answer a fenced GPU command without its fence")    \
     X(GPU_DISPLAY_DISABLED, "display_disabled", GPU, NONE,                                         \
       "GET_DISPLAY_INFO reports every scanout disabled")                                           \
-    X(GPU_EDID_SIZE, "edid_size", GPU, OPTIONAL, "GET_EDID reports VALUE bytes (default 1025)")
+    X(GPU_EDID_SIZE, "edid_size", GPU, OPTIONAL, "GET_EDID reports VALUE bytes (default 1025)") \
+    X(NET_DROP, "drop", NET, NONE, "lose a frame on its way to a receive queue")                   \
+    X(NET_CORRUPT, "corrupt", NET, OPTIONAL,                                                       \
+      "flip every bit of received frame byte VALUE (modulo the length, default 0)")              \
+    X(NET_TRUNCATE, "truncate", NET, OPTIONAL,                                                     \
+      "cut a received frame to its first VALUE bytes (default 14)")                                \
+    X(NET_LINK_DOWN, "link_down", NET, NONE,                                                       \
+      "take the link down at a transmitted frame, which is lost (status and config change)")       \
+    X(NET_RX_LEN_LONG, "rx_len_long", NET, OPTIONAL,                                               \
+      "report a received packet's first buffer VALUE bytes longer than the buffer (default 1)")    \
+    X(NET_RX_LEN_SHORT, "rx_len_short", NET, OPTIONAL,                                             \
+      "report a received packet's first buffer as VALUE bytes (default: one less than the header)") \
+    X(NET_NUM_BUFFERS, "num_buffers", NET, OPTIONAL,                                               \
+      "write num_buffers VALUE into a received packet's header (default 0)")                       \
+    X(NET_TX_HANG, "tx_hang", NET, NONE, "send a frame but never complete its transmit buffer")
 
 enum vsim_fault_point {
 #define VSIM__FAULT_ENUM(e, name, scope, arg, text) VSIM_FAULT_##e,
