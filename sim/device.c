@@ -143,6 +143,11 @@ bool vsim_device_fault(struct vsim_device *d, enum vsim_fault_point point, uint6
     return true;
 }
 
+bool vsim_device_tracing(const struct vsim_device *d)
+{
+    return d->m->trace != NULL;
+}
+
 void vsim_device_trace(struct vsim_device *d, const char *fmt, ...)
 {
     char line[256];

@@ -125,8 +125,14 @@ struct vsim_machine {
 
 void vsim__set_error(struct vsim_machine *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void vsim__trace(struct vsim_machine *m, const char *fmt, ...)
+void vsim__trace_emit(struct vsim_machine *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Checked here, not in the callee: a varargs call per request is measurable on the hot path. */
+#define vsim__trace(m, ...)                                                                        \
+    do {                                                                                           \
+        if ((m)->trace)                                                                            \
+            vsim__trace_emit((m), __VA_ARGS__);                                                    \
+    } while (0)
 bool vsim__device_register(struct vsim_machine *m, struct vsim_device *d);
 
 /* ---- device core (device.c) and queues (vq.c) ---- */

@@ -18,11 +18,9 @@ void vsim__set_error(struct vsim_machine *m, const char *fmt, ...)
     va_end(ap);
 }
 
-void vsim__trace(struct vsim_machine *m, const char *fmt, ...)
+void vsim__trace_emit(struct vsim_machine *m, const char *fmt, ...)
 {
     va_list ap;
-    if (!m->trace)
-        return;
     va_start(ap, fmt);
     vfprintf(m->trace, fmt, ap);
     va_end(ap);

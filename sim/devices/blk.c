@@ -237,9 +237,11 @@ static uint32_t serve(struct vsim_blk *b, const struct vsim_chain *c)
     if (!data_done)
         vsim_chain_fill(c, 0, 0, (size_t)data_in);
     vsim_chain_write(c, data_in, &status, 1);
-    vsim_device_trace(b->dev, "request type=%u sector=%llu data=%llu status=%u", type,
-                      (unsigned long long)sector,
-                      (unsigned long long)(type == VSIM_BLK_T_OUT ? data_out : data_in), status);
+    if (vsim_device_tracing(b->dev))
+        vsim_device_trace(b->dev, "request type=%u sector=%llu data=%llu status=%u", type,
+                          (unsigned long long)sector,
+                          (unsigned long long)(type == VSIM_BLK_T_OUT ? data_out : data_in),
+                          status);
     return (uint32_t)c->write_len;
 }
 

@@ -74,6 +74,8 @@ void vsim_device_needs_reset(struct vsim_device *d);
 void vsim_device_violation(struct vsim_device *d, enum vsim_rule rule, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool vsim_device_fault(struct vsim_device *d, enum vsim_fault_point point, uint64_t *value);
+/* Whether the machine traces: check it before formatting a trace line on a hot path. */
+bool vsim_device_tracing(const struct vsim_device *d);
 void vsim_device_trace(struct vsim_device *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 struct vsim_vq *vsim_device_vq(struct vsim_device *d, uint16_t idx);
