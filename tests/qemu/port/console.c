@@ -1,4 +1,7 @@
-/* A small printf onto the platform console: enough for one status line per step. */
+/*
+ * A small printf onto the platform console, or into a buffer: enough for one
+ * status line per step and the names of the devices found.
+ */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -6,15 +9,29 @@
 
 #include "port.h"
 
-/* A terminal in raw mode (QEMU -nographic) needs the carriage return. */
-static void put(char c)
+/* Where the characters go: the console when buf is NULL, else buf (always terminated). */
+struct sink {
+    char *buf;
+    size_t cap;
+    size_t len; /* characters produced, also those that did not fit */
+};
+
+static void put(struct sink *out, char c)
 {
-    if (c == '\n')
-        plat_putc('\r');
-    plat_putc(c);
+    if (out->buf == NULL) {
+        /* A terminal in raw mode (QEMU -nographic) needs the carriage return. */
+        if (c == '\n')
+            plat_putc('\r');
+        plat_putc(c);
+    } else if (out->len + 1 < out->cap) {
+        out->buf[out->len] = c;
+        out->buf[out->len + 1] = '\0';
+    }
+    out->len++;
 }
 
-static void put_uint(unsigned long long v, unsigned base, unsigned width, char pad)
+static void put_uint(struct sink *out, unsigned long long v, unsigned base, unsigned width,
+                     char pad)
 {
     char digits[24];
     unsigned n = 0;
@@ -24,9 +41,9 @@ static void put_uint(unsigned long long v, unsigned base, unsigned width, char p
         v /= base;
     } while (v != 0);
     for (unsigned i = n; i < width; i++)
-        put(pad);
+        put(out, pad);
     while (n > 0)
-        put(digits[--n]);
+        put(out, digits[--n]);
 }
 
 /* Reads one argument of the given length modifier (0: int, 1: long, 2: long long, 3: size_t). */
@@ -58,11 +75,11 @@ static long long arg_signed(va_list *ap, int len)
     }
 }
 
-static void vprint(const char *fmt, va_list *ap)
+static void vprint(struct sink *out, const char *fmt, va_list *ap)
 {
     for (const char *p = fmt; *p; p++) {
         if (*p != '%') {
-            put(*p);
+            put(out, *p);
             continue;
         }
         p++;
@@ -88,41 +105,41 @@ static void vprint(const char *fmt, va_list *ap)
             long long v = arg_signed(ap, len);
             unsigned long long mag = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
             if (v < 0) {
-                put('-');
+                put(out, '-');
                 width = width ? width - 1 : 0;
             }
-            put_uint(mag, 10, width, pad);
+            put_uint(out, mag, 10, width, pad);
             break;
         }
         case 'u':
-            put_uint(arg_unsigned(ap, len), 10, width, pad);
+            put_uint(out, arg_unsigned(ap, len), 10, width, pad);
             break;
         case 'x':
-            put_uint(arg_unsigned(ap, len), 16, width, pad);
+            put_uint(out, arg_unsigned(ap, len), 16, width, pad);
             break;
         case 'p':
-            put('0');
-            put('x');
-            put_uint((uintptr_t)va_arg(*ap, void *), 16, width, pad);
+            put(out, '0');
+            put(out, 'x');
+            put_uint(out, (uintptr_t)va_arg(*ap, void *), 16, width, pad);
             break;
         case 'c':
-            put((char)va_arg(*ap, int));
+            put(out, (char)va_arg(*ap, int));
             break;
         case 's': {
             const char *s = va_arg(*ap, const char *);
             for (s = s ? s : "(null)"; *s; s++)
-                put(*s);
+                put(out, *s);
             break;
         }
         case '%':
-            put('%');
+            put(out, '%');
             break;
         default:
             /* an unknown conversion is shown, not silently dropped */
-            put('%');
+            put(out, '%');
             if (*p == '\0')
                 return;
-            put(*p);
+            put(out, *p);
             break;
         }
     }
@@ -130,16 +147,30 @@ static void vprint(const char *fmt, va_list *ap)
 
 void con_vprintf(const char *fmt, va_list ap)
 {
+    struct sink out = {NULL, 0, 0};
     va_list copy;
     va_copy(copy, ap);
-    vprint(fmt, &copy);
+    vprint(&out, fmt, &copy);
     va_end(copy);
 }
 
 void con_printf(const char *fmt, ...)
 {
+    struct sink out = {NULL, 0, 0};
     va_list ap;
     va_start(ap, fmt);
-    vprint(fmt, &ap);
+    vprint(&out, fmt, &ap);
     va_end(ap);
+}
+
+size_t con_snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+    struct sink out = {buf, cap, 0};
+    if (cap > 0)
+        buf[0] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    vprint(&out, fmt, &ap);
+    va_end(ap);
+    return out.len;
 }

@@ -31,12 +31,17 @@ int memcmp(const void *a, const void *b, size_t n);
 void plat_putc(char c);
 /* 0: pass; 1..255: fail (the host sees this as QEMU's exit status). */
 _Noreturn void plat_exit(int code);
+/* The next byte the console received, or -1 when none is waiting (never blocks). */
+int plat_getc(void);
 /* Called from the trap vector: reports the trap and exits with PORT_EXIT_TRAP. */
 _Noreturn void plat_trap(uint64_t cause, uint64_t epc, uint64_t tval);
 
 /* console.c: printf subset: %s %c %d %u %x %p %%, flags 0 and width, length l ll z. */
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void con_vprintf(const char *fmt, va_list ap);
+/* The same into @buf (@cap bytes, always terminated when @cap > 0); returns the full length. */
+size_t con_snprintf(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* page_alloc.c: zeroed, page-aligned, physically contiguous pages from the DMA pool. */
 void *page_alloc(size_t pages);

@@ -1,12 +1,15 @@
-/* riscv64 virt: console on the ns16550 UART, exit through the SiFive test device, trap report. */
+/* riscv64 virt: console on the ns16550 UART (both ways), exit through the SiFive test device, trap
+ * report. */
 #include <stdint.h>
 
 #include "arch.h"
 #include "platform.h"
 #include "port.h"
 
-#define UART_THR 0u
+#define UART_THR 0u /* written */
+#define UART_RBR 0u /* read */
 #define UART_LSR 5u
+#define UART_LSR_DR 0x01u
 #define UART_LSR_THRE 0x20u
 
 #define TEST_PASS 0x5555u
@@ -21,6 +24,13 @@ void plat_putc(char c)
         arch_relax();
     }
     arch_write8(PLAT_UART_BASE + UART_THR, (uint8_t)c);
+}
+
+int plat_getc(void)
+{
+    if ((arch_read8(PLAT_UART_BASE + UART_LSR) & UART_LSR_DR) == 0)
+        return -1;
+    return arch_read8(PLAT_UART_BASE + UART_RBR);
 }
 
 /* QEMU keeps 8 bits of the exit status, so failures are clamped to 1..255. */

@@ -8,7 +8,7 @@
 #define PLAT_RAM_BASE 0x80000000ul
 #define PLAT_RAM_SIZE 0x08000000ul
 
-/* ns16550 UART: transmit holding register at 0, line status at 5 (bit 5: ready). */
+/* ns16550 UART: data register at 0, line status at 5 (bit 0: received, bit 5: can send). */
 #define PLAT_UART_BASE 0x10000000ul
 
 /* SiFive test device ("sifive,test0"): a 32-bit write ends the emulation. */
