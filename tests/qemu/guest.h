@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "axdriver/base.h"
 #include "vio/transport.h"
 
 /* One line per step; a failed step counts towards the exit status. Returns @ok. */
@@ -31,8 +32,26 @@ void guest_pattern_fill(void *buf, uint64_t first_sector, size_t sectors, unsign
 bool guest_pattern_check(const void *buf, uint64_t first_sector, size_t sectors, unsigned seed,
                          uint64_t *bad);
 
-/* Device workloads: each brings the device up, exercises it and tears it down. */
-void guest_blk_run(struct vio_transport *t, unsigned slot);
+/*
+ * Device workloads: each brings the device behind @t (from an axdriver_virtio
+ * probe) up through its wrapper, exercises it and tears it down. @at names
+ * where it was found ("mmio7", "pci00:01.0"), as the info lines report it.
+ */
+void guest_blk_run(struct vio_transport *t, const char *at);
+void guest_gpu_run(struct vio_transport *t, const char *at);
+void guest_net_run(struct vio_transport *t, const char *at);
+
+/* Runs the workload of an axdriver device type; false when there is none in this build. */
+bool guest_run_device(enum ax_device_type type, struct vio_transport *t, const char *at);
+
+/* PCI: assigns buses and BARs, lists every function, probes and runs the virtio ones. */
+void guest_pci_run(void);
+/*
+ * One step of the host's: waits up to @ms for a byte on the console. A line
+ * "<who>: waiting for the host: <what>" tells the host runner what to do;
+ * it answers 'D' once done, anything else when it failed. Returns the step.
+ */
+bool guest_wait_host(const char *who, const char *what, uint32_t ms);
 
 struct vio_blk;
 /* 4 KiB reads per second and ns per request at queue depth 1 and 32. */

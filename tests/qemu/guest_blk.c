@@ -4,12 +4,19 @@
  * a new pattern where the host expects it (or checks a read-only device
  * refuses), keeps many reads in flight, and benchmarks devices named
  * "*bench*". The host runner knows the same ranges (qemu_devices.py).
+ *
+ * The device is brought up and read, written and flushed through the
+ * generic block interface (ax_virtio_blk_init, ax_block_*), as an OS would.
+ * What that interface has no call for goes to the virtio driver below it:
+ * the device's id string, a start inside a logical block, and requests kept
+ * in flight (vio_blk_submit/kick/poll).
  */
 #include <stdalign.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "axdriver_virtio.h"
 #include "guest.h"
 #include "port.h"
 #include "vio/blk.h"
@@ -27,14 +34,15 @@
 #define POLL_TIMEOUT_MS 2000u
 
 struct blk_run {
-    struct vio_blk *b;
+    struct ax_block_dev *dev;
+    struct vio_blk *b; /* the driver under dev */
     const char *who;
     uint64_t cap; /* sectors */
     uint32_t bs;  /* logical block size in bytes */
     uint32_t spb; /* sectors per block */
 };
 
-static struct vio_blk blk;
+static struct ax_virtio_blk_dev blk;
 static alignas(4096) uint8_t io_buf[IO_SECTORS * SECTOR];
 static alignas(4096) uint8_t async_buf[ASYNC_REQS][4096];
 static struct vio_blk_req async_req[ASYNC_REQS];
@@ -56,13 +64,14 @@ static unsigned long long last(uint64_t first, size_t sectors)
     return (unsigned long long)(first + sectors - 1);
 }
 
+/* Every range here starts on a block boundary: a multiple of 4 KiB, or the last block. */
 static bool read_check(struct blk_run *c, uint64_t first, size_t sectors, unsigned seed)
 {
     memset(io_buf, 0xa5, sizeof io_buf); /* stale data must not pass for a read */
-    int r = vio_blk_read(c->b, first, io_buf, sectors * SECTOR);
+    int r = ax_block_read_block(c->dev, first / c->spb, io_buf, sectors * SECTOR);
     if (r != 0)
         return guest_fail(c->who, "read sectors %llu..%llu: %s", (unsigned long long)first,
-                          last(first, sectors), vio_err_name(r));
+                          last(first, sectors), ax_dev_err_name(r));
     uint64_t bad = 0;
     if (!guest_pattern_check(io_buf, first, sectors, seed, &bad))
         return guest_fail(c->who, "read sectors %llu..%llu: sector %llu is not pattern %u",
@@ -72,9 +81,10 @@ static bool read_check(struct blk_run *c, uint64_t first, size_t sectors, unsign
                       last(first, sectors), seed);
 }
 
+/* @r is an ax_dev_err; the names of those this workload expects equal the vio_err names. */
 static void expect_refused(struct blk_run *c, int r, int want, int also, const char *what)
 {
-    guest_step(r == want || r == also, c->who, "%s refused (%s)", what, vio_err_name(r));
+    guest_step(r == want || r == also, c->who, "%s refused (%s)", what, ax_dev_err_name(r));
 }
 
 static void reads(struct blk_run *c)
@@ -87,22 +97,27 @@ static void reads(struct blk_run *c)
 
 static void bad_requests(struct blk_run *c)
 {
-    expect_refused(c, vio_blk_read(c->b, c->cap, io_buf, c->bs), VIO_ERR_INVALID_PARAM,
-                   VIO_ERR_INVALID_PARAM, "read past the end");
-    expect_refused(c, vio_blk_read(c->b, c->cap - c->spb, io_buf, 2 * c->bs), VIO_ERR_INVALID_PARAM,
-                   VIO_ERR_INVALID_PARAM, "read across the end");
-    expect_refused(c, vio_blk_read(c->b, 0, io_buf, 0), VIO_ERR_INVALID_PARAM,
-                   VIO_ERR_INVALID_PARAM, "zero-length read");
+    uint64_t blocks = ax_block_num_blocks(c->dev);
+    expect_refused(c, ax_block_read_block(c->dev, blocks, io_buf, c->bs), AX_ERR_INVALID_PARAM,
+                   AX_ERR_INVALID_PARAM, "read past the end");
+    expect_refused(c, ax_block_read_block(c->dev, blocks - 1, io_buf, 2 * c->bs),
+                   AX_ERR_INVALID_PARAM, AX_ERR_INVALID_PARAM, "read across the end");
+    expect_refused(c, ax_block_read_block(c->dev, 0, io_buf, 0), AX_ERR_INVALID_PARAM,
+                   AX_ERR_INVALID_PARAM, "zero-length read");
     if (c->spb > 1) {
-        expect_refused(c, vio_blk_read(c->b, 0, io_buf, SECTOR), VIO_ERR_INVALID_PARAM,
-                       VIO_ERR_INVALID_PARAM, "read shorter than a block");
-        /* QEMU answers IOERR for a start that is not block-aligned; the driver may refuse first */
-        expect_refused(c, vio_blk_read(c->b, c->spb / 2, io_buf, c->bs), VIO_ERR_INVALID_PARAM,
-                       VIO_ERR_IO_ERROR, "read from a sector inside a block");
+        expect_refused(c, ax_block_read_block(c->dev, 0, io_buf, SECTOR), AX_ERR_INVALID_PARAM,
+                       AX_ERR_INVALID_PARAM, "read shorter than a block");
+        /*
+         * Only the driver below can start inside a block. QEMU answers IOERR
+         * for such a start; the driver may refuse first.
+         */
+        int r = vio_blk_read(c->b, c->spb / 2, io_buf, c->bs);
+        expect_refused(c, ax_virtio_as_dev_err(r), AX_ERR_INVALID_PARAM, AX_ERR_IO,
+                       "read from a sector inside a block");
     }
     if (!c->b->readonly) {
-        expect_refused(c, vio_blk_write(c->b, c->cap - c->spb, io_buf, 2 * c->bs),
-                       VIO_ERR_INVALID_PARAM, VIO_ERR_INVALID_PARAM, "write across the end");
+        expect_refused(c, ax_block_write_block(c->dev, blocks - 1, io_buf, 2 * c->bs),
+                       AX_ERR_INVALID_PARAM, AX_ERR_INVALID_PARAM, "write across the end");
     }
     read_check(c, 0, 8, 0); /* a refusal leaves the queue usable */
 }
@@ -110,9 +125,9 @@ static void bad_requests(struct blk_run *c)
 static void write_range(struct blk_run *c, uint64_t first, size_t sectors)
 {
     guest_pattern_fill(io_buf, first, sectors, 1);
-    int r = vio_blk_write(c->b, first, io_buf, sectors * SECTOR);
+    int r = ax_block_write_block(c->dev, first / c->spb, io_buf, sectors * SECTOR);
     guest_step(r == 0, c->who, "write sectors %llu..%llu pattern 1: %s", (unsigned long long)first,
-               last(first, sectors), vio_err_name(r));
+               last(first, sectors), ax_dev_err_name(r));
 }
 
 static void writes(struct blk_run *c)
@@ -120,8 +135,8 @@ static void writes(struct blk_run *c)
     uint64_t w2 = c->cap - WRITE2_FROM_END;
     write_range(c, WRITE1_FIRST, WRITE1_SECTORS);
     write_range(c, w2, WRITE2_SECTORS);
-    int r = vio_blk_flush(c->b);
-    guest_step(r == 0, c->who, "flush: %s", vio_err_name(r));
+    int r = ax_block_flush(c->dev);
+    guest_step(r == 0, c->who, "flush: %s", ax_dev_err_name(r));
     read_check(c, WRITE1_FIRST, WRITE1_SECTORS, 1);
     read_check(c, w2, WRITE2_SECTORS, 1);
     read_check(c, WRITE1_FIRST - 8, 8, 0);
@@ -133,10 +148,11 @@ static void writes(struct blk_run *c)
 static void readonly_writes(struct blk_run *c)
 {
     guest_pattern_fill(io_buf, WRITE1_FIRST, WRITE1_SECTORS, 1);
-    expect_refused(c, vio_blk_write(c->b, WRITE1_FIRST, io_buf, WRITE1_SECTORS * SECTOR),
-                   VIO_ERR_UNSUPPORTED, VIO_ERR_UNSUPPORTED, "write to a read-only device");
-    int r = vio_blk_flush(c->b);
-    guest_step(r == 0, c->who, "flush: %s", vio_err_name(r));
+    expect_refused(
+        c, ax_block_write_block(c->dev, WRITE1_FIRST / c->spb, io_buf, WRITE1_SECTORS * SECTOR),
+        AX_ERR_UNSUPPORTED, AX_ERR_UNSUPPORTED, "write to a read-only device");
+    int r = ax_block_flush(c->dev);
+    guest_step(r == 0, c->who, "flush: %s", ax_dev_err_name(r));
     read_check(c, WRITE1_FIRST, WRITE1_SECTORS, 0);
 }
 
@@ -194,52 +210,54 @@ static void async_reads(struct blk_run *c)
 /* The reset in deinit must leave the device ready for a second Device Initialization. */
 static void reinit(struct blk_run *c, struct vio_transport *t)
 {
-    int r = vio_blk_init(&blk, t, 0);
-    if (guest_step(r == 0, c->who, "reinit: %s", vio_err_name(r))) {
-        read_check(c, c->cap - WRITE2_FROM_END, WRITE2_SECTORS, blk.readonly ? 0 : 1);
-        vio_blk_deinit(&blk);
+    int r = ax_virtio_blk_init(&blk, t);
+    if (guest_step(r == 0, c->who, "reinit: %s", ax_dev_err_name(r))) {
+        read_check(c, c->cap - WRITE2_FROM_END, WRITE2_SECTORS, blk.blk.readonly ? 0 : 1);
+        ax_virtio_blk_deinit(&blk);
     }
 }
 
-void guest_blk_run(struct vio_transport *t, unsigned slot)
+void guest_blk_run(struct vio_transport *t, const char *at)
 {
-    char slot_name[8] = "blk@0";
-    slot_name[4] = (char)('0' + slot);
+    char dev_name[24];
+    con_snprintf(dev_name, sizeof dev_name, "blk@%s", at);
     char id[VIO_BLK_ID_BYTES + 1];
     size_t pages_before = page_in_use();
-    struct blk_run c = {.b = &blk, .who = slot_name};
+    struct blk_run c = {.dev = &blk.dev, .b = &blk.blk, .who = dev_name};
 
-    int r = vio_blk_init(&blk, t, 0);
-    if (!guest_step(r == 0, slot_name, "init: %s", vio_err_name(r)))
+    int r = ax_virtio_blk_init(&blk, t);
+    if (!guest_step(r == 0, dev_name, "init: %s", ax_dev_err_name(r)))
         return;
-    r = vio_blk_get_id(&blk, id);
-    if (guest_step(r == 0, slot_name, "get id: %s", vio_err_name(r)) && id[0] != '\0')
+    r = vio_blk_get_id(c.b, id);
+    if (guest_step(r == 0, dev_name, "get id: %s", vio_err_name(r)) && id[0] != '\0')
         c.who = id;
-    c.cap = blk.capacity;
-    c.bs = blk.blk_size;
+    c.cap = c.b->capacity;
+    c.bs = (uint32_t)ax_block_block_size(c.dev);
     c.spb = c.bs / SECTOR;
-    con_printf("%s: info slot=%u legacy=%u offered=0x%llx negotiated=0x%llx supported=0x%llx "
-               "blk_size=%u capacity=%llu ro=%u flush=%u queue=%u event_idx=%u indirect=%u\n",
-               c.who, slot, t->legacy, (unsigned long long)t->ops->device_features(t),
-               (unsigned long long)t->features, (unsigned long long)VIO_BLK_SUPPORTED_FEATURES,
-               c.bs, (unsigned long long)c.cap, blk.readonly, blk.has_flush, blk.q.size,
-               blk.q.event_idx, blk.q.indirect);
+    con_printf("%s: info at=%s name=%s legacy=%u offered=0x%llx negotiated=0x%llx "
+               "supported=0x%llx blk_size=%u blocks=%llu capacity=%llu ro=%u flush=%u queue=%u "
+               "event_idx=%u indirect=%u\n",
+               c.who, at, ax_block_device_name(c.dev), t->legacy,
+               (unsigned long long)t->ops->device_features(t), (unsigned long long)t->features,
+               (unsigned long long)VIO_BLK_SUPPORTED_FEATURES, c.bs,
+               (unsigned long long)ax_block_num_blocks(c.dev), (unsigned long long)c.cap,
+               c.b->readonly, c.b->has_flush, c.b->q.size, c.b->q.event_idx, c.b->q.indirect);
 
     bool usable = c.bs >= SECTOR && c.bs <= 4096 && c.bs % SECTOR == 0 && c.cap >= MIN_CAPACITY &&
-                  c.cap % 8 == 0;
+                  c.cap % 8 == 0 && ax_block_num_blocks(c.dev) == c.cap / c.spb;
     if (guest_step(usable, c.who, "geometry fits the workload")) {
         reads(&c);
         bad_requests(&c);
-        if (blk.readonly)
+        if (c.b->readonly)
             readonly_writes(&c);
         else
             writes(&c);
         async_reads(&c);
         if (contains(c.who, "bench"))
-            guest_bench_blk(&blk, c.who);
+            guest_bench_blk(c.b, c.who);
     }
 
-    vio_blk_deinit(&blk);
+    ax_virtio_blk_deinit(&blk);
     long pages_left = (long)page_in_use() - (long)pages_before;
     guest_step(pages_left == 0 && port_hal_shares_outstanding() == 0, c.who,
                "deinit: %ld DMA pages and %ld shares left", pages_left,

@@ -4,7 +4,8 @@ Add a configuration by adding an entry to CONFIGS (README.md explains how);
 CMake reads the names from `qemu_run.py --list` at configure time.
 """
 
-from qemu_devices import MMIO_LEGACY, MMIO_MODERN, Blk
+from qemu_devices import Blk, Gpu
+from qemu_transports import MMIO_LEGACY, MMIO_MODERN, PCI_MODERN, PCI_TRANSITIONAL
 
 
 class Config:
@@ -34,9 +35,24 @@ def blk_variations():
     ]
 
 
+def blk_pci_variations():
+    """The options whose effect a PCI device shows differently: queue-size is its queue maximum."""
+    return [
+        Blk("blk-4k", size=(2 << 20) + 3 * 4096, block_size=4096),
+        Blk("blk-no-event-idx", props={"event_idx": "off"}),
+        Blk("blk-no-indirect", props={"indirect_desc": "off"}),
+        Blk("blk-queue-16", props={"queue-size": "16"}),
+    ]
+
+
 CONFIGS = {
-    "mmio-legacy": lambda: Config(MMIO_LEGACY, blk_bench()),
-    "mmio-modern": lambda: Config(MMIO_MODERN, blk_bench()),
+    "mmio-legacy": lambda: Config(MMIO_LEGACY, blk_bench() + [Gpu(xres=640, yres=480)]),
+    "mmio-modern": lambda: Config(MMIO_MODERN, blk_bench() + [Gpu()]),
     "mmio-legacy-blk": lambda: Config(MMIO_LEGACY, blk_variations()),
     "mmio-modern-blk": lambda: Config(MMIO_MODERN, blk_variations()),
+    "pci-modern": lambda: Config(PCI_MODERN, blk_bench() + [Gpu(xres=800, yres=600)]
+                                 + blk_pci_variations()),
+    "pci-transitional": lambda: Config(PCI_TRANSITIONAL, [Blk("blk-transitional"),
+                                                          Blk("blk-ro", readonly=True)]
+                                       + blk_pci_variations()),
 }

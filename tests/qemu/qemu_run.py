@@ -2,17 +2,21 @@
 """Boots the bare-metal guest under qemu-system-riscv64 in one configuration and checks it.
 
 Prepares the devices' backing files, runs QEMU with a timeout while echoing
-the guest's UART, then checks the exit status, the PASS line, every device's
-lines and, after exit, the backing files. Exit status: 0 pass, 1 fail,
-77 skipped (no QEMU or no image; a failure when VIO_REQUIRE_QEMU=1).
+the guest's UART and handing each line to the devices (which may answer
+through QMP and the UART's input), then checks the exit status, the PASS
+line, every device's lines and, after exit, the backing files. Exit status:
+0 pass, 1 fail, 77 skipped (no QEMU or no image; a failure when
+VIO_REQUIRE_QEMU=1).
 """
 
 import argparse
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -31,10 +35,70 @@ def skip_or_fail(reason):
     return SKIP
 
 
-def run_qemu(cmd, timeout, interactive):
-    """Runs QEMU, echoing and collecting its output; returns (status or None on timeout, lines)."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=None if interactive else subprocess.DEVNULL)
+class Session:
+    """What a device's on_line hook may do while the guest runs: QMP commands and UART input."""
+
+    QMP_TIMEOUT = 10
+
+    def __init__(self, qmp_path):
+        self.qmp_path = qmp_path
+        self.proc = None
+        self.errors = []
+        self._qmp = None
+
+    def send_input(self, data):
+        """Bytes for the guest's UART receiver (QEMU's stdin is the serial port with -nographic)."""
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def qmp(self, command, arguments=None):
+        """Runs one QMP command and returns its "return" value; raises OSError or ValueError."""
+        if self._qmp is None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(self.QMP_TIMEOUT)
+            sock.connect(str(self.qmp_path))
+            self._qmp = sock.makefile("rw", encoding="utf-8")
+            self._reply()  # the greeting
+            self.qmp("qmp_capabilities")
+        msg = {"execute": command}
+        if arguments:
+            msg["arguments"] = arguments
+        self._qmp.write(json.dumps(msg) + "\n")
+        self._qmp.flush()
+        reply = self._reply()
+        if "error" in reply:
+            raise ValueError(f"{command}: {reply['error']}")
+        return reply.get("return")
+
+    def _reply(self):
+        """The next message that is not an asynchronous event."""
+        while True:
+            line = self._qmp.readline()
+            if not line:
+                raise OSError("QMP connection closed")
+            msg = json.loads(line)
+            if "event" not in msg:
+                return msg
+
+    def close(self):
+        if self._qmp is not None:
+            self._qmp.close()
+
+
+def run_qemu(cmd, timeout, interactive, devices, session):
+    """Runs QEMU, echoing and collecting its output and passing each line to the devices' hooks.
+
+    Returns (status or None on timeout, lines). QEMU's stdin is a pipe when a
+    device answers the guest through the UART, the terminal when interactive,
+    else nothing.
+    """
+    hooks = [d.on_line for d in devices if hasattr(d, "on_line")]
+    stdin = subprocess.PIPE if hooks else None if interactive else subprocess.DEVNULL
+    if hooks and interactive:
+        print("qemu_run: note: the runner answers the guest on QEMU's stdin, so the terminal "
+              "is not connected to the UART", flush=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=stdin)
+    session.proc = proc
     lines = []
 
     def pump():
@@ -42,6 +106,11 @@ def run_qemu(cmd, timeout, interactive):
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             lines.append(line)
             print(line, flush=True)
+            for hook in hooks:
+                try:
+                    hook(line.replace("\r", ""), session)
+                except Exception as e:  # the pump must go on reading, or QEMU blocks
+                    session.errors.append(f"a device hook failed on '{line}': {e!r}")
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
@@ -52,6 +121,8 @@ def run_qemu(cmd, timeout, interactive):
         proc.wait()
         status = None
     reader.join(5)
+    if proc.stdin is not None:
+        proc.stdin.close()
     return status, [l.replace("\r", "") for l in lines]
 
 
@@ -121,17 +192,26 @@ def main():
     cmd = [qemu, "-machine", "virt", "-bios", "none", "-kernel", args.image, "-nographic",
            "-d", "guest_errors,unimp", "-D", str(guest_errors),
            *config.transport.global_args, *config.extra_args]
+    # a short path of its own: a unix socket path must fit in 108 bytes
+    qmp_dir = Path(tempfile.mkdtemp(prefix="vio-qmp-"))
+    session = Session(qmp_dir / "qmp.sock")
+    if any(getattr(d, "uses_qmp", False) for d in config.devices):
+        cmd += ["-qmp", f"unix:{session.qmp_path},server=on,wait=off"]
     for i, dev in enumerate(config.devices):
-        dev.prepare(workdir, i)
+        dev.prepare(workdir, i, config.transport)
         cmd += dev.qemu_args(config.transport)
     print("qemu_run:", " ".join(cmd), flush=True)
 
     start = time.monotonic()
-    status, lines = run_qemu(cmd, config.timeout, args.interactive)
+    try:
+        status, lines = run_qemu(cmd, config.timeout, args.interactive, config.devices, session)
+    finally:
+        session.close()
+        shutil.rmtree(qmp_dir, ignore_errors=True)
     elapsed = time.monotonic() - start
-    errs = check(config, status, lines) + check_guest_errors(config, guest_errors)
+    errs = check(config, status, lines) + session.errors + check_guest_errors(config, guest_errors)
 
-    bench = {d.serial: d.bench for d in config.devices if getattr(d, "bench", None)}
+    bench = {d.who: d.bench for d in config.devices if getattr(d, "bench", None)}
     for who, results in bench.items():
         for b in results:
             print(f"qemu_run: bench {args.config} {who} qd={b['qd']}: {b['req_per_s']} req/s, "
