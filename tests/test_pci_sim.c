@@ -17,6 +17,10 @@
 #include "vio/gpu.h"
 #include "vsim/gpu.h"
 #endif
+#if VIO_NET
+#include "vio/net.h"
+#include "vsim/net.h"
+#endif
 
 #define SPIN_LIMIT 256u
 static const uint16_t BLK_BDF = VIO_PCI_BDF(0, 1, 0);
@@ -277,6 +281,84 @@ START_TEST(gpu_next_to_blk_on_one_bus)
 END_TEST
 #endif
 
+#if VIO_NET
+START_TEST(net_pair_as_two_functions_of_one_device)
+{
+    struct vsim_net *na = vsim_net_new(m, NULL), *nb = vsim_net_new(m, NULL);
+    ck_assert(na != NULL && nb != NULL);
+    ck_assert_int_eq(vsim_pci_attach(m, 3, 0, vsim_net_device(na), NULL), 0);
+    ck_assert_int_eq(vsim_pci_attach(m, 3, 1, vsim_net_device(nb), NULL), 0);
+    ck_assert_int_eq(vsim_net_link(na, nb), 0);
+    root_up(VSIM_PCI_MEM32_SIZE);
+    ck_assert_int_eq(vio_pci_assign_resources(&root), 0);
+    struct seen seen = {0};
+    ck_assert_int_eq(vio_pci_enumerate(&root, record, &seen), 0);
+    ck_assert_uint_eq(seen.n, 3);
+    ck_assert(seen.info[1].multifunction);
+    ck_assert_uint_eq(seen.info[2].device_id, 0x1041);
+    ck_assert_uint_eq(seen.info[2].class_code, VSIM_PCI_CLASS_NETWORK);
+
+    static struct vio_pci_transport ta, tb;
+    static struct vio_net a, b;
+    ck_assert_int_eq(vio_pci_probe(&ta, &root, VIO_PCI_BDF(0, 3, 0)), 0);
+    ck_assert_int_eq(vio_pci_probe(&tb, &root, VIO_PCI_BDF(0, 3, 1)), 0);
+    ck_assert_uint_eq(tb.t.device_id, 1);
+    ck_assert_int_eq(vio_net_init(&a, &ta.t, NULL), 0);
+    ck_assert_int_eq(vio_net_init(&b, &tb.t, NULL), 0);
+    uint8_t mac[6];
+    vsim_net_mac(nb, mac);
+    ck_assert(b.has_mac);
+    ck_assert_int_eq(memcmp(b.mac, mac, 6), 0);
+
+    uint8_t *rx = vsim_machine_mem_alloc(m, 4 * 2048), *tx = vsim_machine_mem_alloc(m, 2048);
+    for (unsigned i = 0; i < 4; i++)
+        ck_assert_int_ge(vio_net_rx_post(&b, rx + i * 2048, 2048, rx + i * 2048), 0);
+    vio_net_rx_kick(&b);
+
+    /* one frame from a to b: destination, source, an experimental ethertype, a pattern */
+    uint32_t hdr = vio_net_hdr_len(&a), len = 60;
+    uint8_t *frame = tx + hdr;
+    memcpy(frame, b.mac, 6);
+    memcpy(frame + 6, a.mac, 6);
+    frame[12] = 0x88;
+    frame[13] = 0xb5;
+    for (uint32_t i = 14; i < len; i++)
+        frame[i] = (uint8_t)(i * 3);
+    ck_assert_int_ge(vio_net_tx(&a, tx, hdr + len, tx), 0);
+    vio_net_tx_kick(&a);
+    void *done[4];
+    ck_assert_int_eq(vio_net_tx_complete(&a, done, 4), 1);
+    ck_assert_ptr_eq(done[0], tx);
+    struct vio_net_rx_pkt pkts[4];
+    ck_assert_int_eq(vio_net_rx_recv(&b, pkts, 4), 1);
+    ck_assert_uint_eq(pkts[0].len, len);
+    uint8_t got[64];
+    ck_assert_uint_eq(vio_net_rx_copy(&pkts[0], got, sizeof got), len);
+    ck_assert_int_eq(memcmp(got, frame, len), 0);
+
+    /* link status through the device configuration, announced by a config interrupt */
+    bool up = false;
+    ck_assert_int_eq(vio_net_link_up(&b, &up), 0);
+    ck_assert(up);
+    vio_net_ack_interrupt(&b);
+    vsim_net_set_link(nb, false);
+    ck_assert_uint_eq(vio_net_ack_interrupt(&b) & 2, 2);
+    ck_assert_int_eq(vio_net_link_up(&b, &up), 0);
+    ck_assert(!up);
+
+    vio_net_deinit(&a);
+    vio_net_deinit(&b);
+    struct vio_net_buf back;
+    unsigned reclaimed = 0;
+    while (vio_net_rx_reclaim(&b, &back) == 1)
+        reclaimed++;
+    ck_assert_uint_eq(reclaimed, 3);
+    vsim_machine_mem_free(m, rx);
+    vsim_machine_mem_free(m, tx);
+}
+END_TEST
+#endif
+
 /* ---- malformed devices ---- */
 
 struct malform_case {
@@ -375,6 +457,9 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, blk_workload_deferred_and_transitional);
 #if VIO_GPU
     tcase_add_test(tc, gpu_next_to_blk_on_one_bus);
+#endif
+#if VIO_NET
+    tcase_add_test(tc, net_pair_as_two_functions_of_one_device);
 #endif
     tcase_add_loop_test(tc, layout_malformations_are_refused_and_left_alone, 0,
                         (int)(sizeof layout_cases / sizeof layout_cases[0]));
