@@ -35,8 +35,7 @@ struct vsim_machine *viosim_machine(const struct viosim_opts *o, struct viosim_r
 /* Checks that the driver gave back every DMA page and share, then frees the machine. */
 void viosim_machine_done(struct vsim_machine *m, struct viosim_report *r, const char *who);
 
-/* Scenarios */
-void viosim_blk_run(const struct viosim_opts *o, struct viosim_report *r);
+/* The fault sweep: each blk/HAL fault point alone must surface as its vio_err. */
 void viosim_fault_sweep(const struct viosim_opts *o, struct viosim_report *r);
 
 #endif

@@ -1,52 +1,40 @@
-/* viosim's block scenario: the real driver brings the simulated disk up on each MMIO version. */
+/* viosim's block scenario: the generic block interface over the bridge's virtio-blk wrapper. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vio/blk.h"
+#include "axdriver_virtio.h"
 #include "vio/err.h"
-#include "vio/mmio.h"
-#include "vsim/blk.h"
-#include "viosim.h"
+#include "viosim_rig.h"
 
-#define WORK_SECTORS 256u  /* 128 KiB written, read back and verified */
-#define CHUNK_SECTORS 32u  /* 16 KiB per request */
+#define WORK_BYTES (128u * 1024u) /* written, read back and verified */
+#define CHUNK_BYTES (16u * 1024u)
 #define ASYNC_DEPTH 32u
 
-static uint8_t pattern_byte(uint64_t off, unsigned round)
+static uint8_t pattern_byte(uint64_t off)
 {
-    return (uint8_t)((off * 31u) ^ (off >> 9) ^ (round * 0x5bu));
+    return (uint8_t)((off * 31u) ^ (off >> 9) ^ 0x5bu);
 }
 
-static void fill(uint8_t *p, size_t len, uint64_t base, unsigned round)
+/* Whole-range transfers in CHUNK_BYTES requests through the generic ops. */
+static int transfer(struct ax_block_dev *dev, uint8_t *buf, bool write)
 {
-    for (size_t i = 0; i < len; i++)
-        p[i] = pattern_byte(base + i, round);
-}
-
-static int write_range(struct vio_blk *b, const uint8_t *buf, uint32_t sectors)
-{
-    for (uint32_t s = 0; s < sectors; s += CHUNK_SECTORS) {
-        int rc = vio_blk_write(b, s, buf + (size_t)s * VIO_BLK_SECTOR_SIZE,
-                               CHUNK_SECTORS * VIO_BLK_SECTOR_SIZE);
+    size_t bs = ax_block_block_size(dev);
+    for (size_t off = 0; off < WORK_BYTES; off += CHUNK_BYTES) {
+        int rc = write ? ax_block_write_block(dev, off / bs, buf + off, CHUNK_BYTES)
+                       : ax_block_read_block(dev, off / bs, buf + off, CHUNK_BYTES);
         if (rc)
             return rc;
     }
     return 0;
 }
 
-static int read_range(struct vio_blk *b, uint8_t *buf, uint32_t sectors)
+static bool check_ax(struct viosim_report *r, int rc, const char *what)
 {
-    for (uint32_t s = 0; s < sectors; s += CHUNK_SECTORS) {
-        int rc = vio_blk_read(b, s, buf + (size_t)s * VIO_BLK_SECTOR_SIZE,
-                              CHUNK_SECTORS * VIO_BLK_SECTOR_SIZE);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    return viosim_check(r, rc == 0, "%s%s%s", what, rc ? ": " : "", rc ? ax_dev_err_name(rc) : "");
 }
 
-/* ASYNC_DEPTH reads of one sector each in flight at once, then every completion checked. */
+/* The non-blocking virtio API underneath: ASYNC_DEPTH sector reads in flight, each verified. */
 static int async_reads(struct vio_blk *b, const uint8_t *expect)
 {
     static struct vio_blk_req reqs[ASYNC_DEPTH];
@@ -75,78 +63,53 @@ static int async_reads(struct vio_blk *b, const uint8_t *expect)
     return done == ASYNC_DEPTH ? 0 : VIO_ERR_NOT_READY;
 }
 
-static void workload(struct vio_blk *b, struct vsim_blk *dev, struct viosim_report *r)
+static void workload(struct ax_virtio_blk_dev *d, struct vsim_blk *dev, struct viosim_report *r)
 {
-    size_t bytes = (size_t)WORK_SECTORS * VIO_BLK_SECTOR_SIZE;
-    uint8_t *saved = malloc(bytes), *wbuf = malloc(bytes), *rbuf = malloc(bytes);
+    struct ax_block_dev *bd = &d->dev;
+    uint8_t *saved = malloc(WORK_BYTES), *wbuf = malloc(WORK_BYTES), *rbuf = malloc(WORK_BYTES);
     if (!viosim_check(r, saved && wbuf && rbuf, "workload buffers")) {
         free(saved), free(wbuf), free(rbuf);
         return;
     }
+    for (size_t i = 0; i < WORK_BYTES; i++)
+        wbuf[i] = pattern_byte(i);
     /* An image file is the user's: keep what was there and put it back afterwards. */
-    int rc = read_range(b, saved, WORK_SECTORS);
-    viosim_check_rc(r, rc, "read the first %u sectors as they were", WORK_SECTORS);
-    fill(wbuf, bytes, 0, 1);
-    viosim_check_rc(r, write_range(b, wbuf, WORK_SECTORS), "write %u KiB in %u KiB requests",
-                    WORK_SECTORS / 2, CHUNK_SECTORS / 2);
-    rc = read_range(b, rbuf, WORK_SECTORS);
-    viosim_check(r, rc == 0 && memcmp(wbuf, rbuf, bytes) == 0, "read back and verify%s%s",
-                 rc ? ": " : "", rc ? vio_err_name(rc) : "");
+    bool have_saved = check_ax(r, transfer(bd, saved, false), "read the first 128 KiB as it was");
+    check_ax(r, transfer(bd, wbuf, true), "write 128 KiB in 16 KiB requests");
+    int rc = transfer(bd, rbuf, false);
+    viosim_check(r, rc == 0 && memcmp(wbuf, rbuf, WORK_BYTES) == 0, "read back and verify%s%s",
+                 rc ? ": " : "", rc ? ax_dev_err_name(rc) : "");
     uint64_t flushes = vsim_blk_stats(dev)->flushes;
-    rc = vio_blk_flush(b);
+    rc = ax_block_flush(bd);
     viosim_check(r, rc == 0 && vsim_blk_stats(dev)->flushes == flushes + 1,
-                 "flush reached the device%s%s", rc ? ": " : "", rc ? vio_err_name(rc) : "");
-    viosim_check_rc(r, async_reads(b, wbuf), "%u reads in flight at once, each verified",
+                 "flush reached the device%s%s", rc ? ": " : "", rc ? ax_dev_err_name(rc) : "");
+    viosim_check_rc(r, async_reads(&d->blk, wbuf), "%u reads in flight at once, each verified",
                     ASYNC_DEPTH);
-    if (rc == 0 && saved)
-        viosim_check_rc(r, write_range(b, saved, WORK_SECTORS) || vio_blk_flush(b),
-                        "restore the original sectors");
+    if (have_saved)
+        check_ax(r, transfer(bd, saved, true) || ax_block_flush(bd), "restore the original data");
     free(saved), free(wbuf), free(rbuf);
 }
 
-static void run_version(const struct viosim_opts *o, struct viosim_report *r, unsigned version)
+void viosim_blk_run(struct viosim_rig *rig, struct viosim_report *r)
 {
-    viosim_section("blk over MMIO v%u (%s)%s%s", version, version == 1 ? "legacy" : "modern",
-                   o->image ? ", image " : ", RAM disk", o->image ? o->image : "");
-    struct vsim_machine *m = viosim_machine(o, r);
-    if (!m)
+    struct viosim_found *f = viosim_rig_find(rig, AX_DEVICE_BLOCK, 0);
+    if (!viosim_check(r, f != NULL, "blk: found"))
         return;
-    const unsigned slot = 7; /* QEMU fills its slots from the top down; so does viosim */
-    struct vsim_blk_opts bo = {.capacity = 8192, .image = o->image, .serial = "viosim-blk"};
-    struct vsim_blk *dev = vsim_blk_attach(m, slot, version, &bo);
-    if (!viosim_check(r, dev != NULL, "attach a block device to slot %u", slot)) {
-        printf("        %s\n", vsim_machine_last_error(m));
-        vsim_machine_free(m);
+    static struct ax_virtio_blk_dev d;
+    int rc = ax_virtio_blk_init(&d, f->t);
+    if (!check_ax(r, rc, "blk: init through ax_virtio_blk_init"))
         return;
-    }
-    struct vio_mmio mmio;
-    static struct vio_blk b;
-    int rc = vio_mmio_probe(&mmio, vsim_machine_hal(m), VSIM_MMIO_SLOT_BASE(slot), VSIM_MMIO_STRIDE);
-    if (viosim_check_rc(r, rc, "probe slot %u: version %u, device id %u", slot, mmio.version,
-                        mmio.t.device_id)) {
-        rc = vio_blk_init(&b, &mmio.t, 0);
-        if (viosim_check_rc(r, rc, "init: features 0x%016llx, queue of %u",
-                            (unsigned long long)mmio.t.features, b.q.size)) {
-            printf("        capacity %llu sectors, block size %u%s%s\n",
-                   (unsigned long long)b.capacity, b.blk_size, b.readonly ? ", read-only" : "",
-                   b.has_flush ? ", flush" : "");
-            char id[VIO_BLK_ID_BYTES + 1];
-            rc = vio_blk_get_id(&b, id);
-            if (viosim_check_rc(r, rc, "get the serial"))
-                viosim_check(r, strcmp(id, "viosim-blk") == 0, "serial is \"%s\"", id);
-            workload(&b, dev, r);
-            vio_blk_deinit(&b);
-        }
-    }
-    const struct vsim_blk_stats *st = vsim_blk_stats(dev);
+    struct ax_block_dev *bd = &d.dev;
+    printf("        %s at %s: %llu blocks of %zu bytes, features 0x%016llx, queue of %u\n",
+           ax_block_device_name(bd), f->where, (unsigned long long)ax_block_num_blocks(bd),
+           ax_block_block_size(bd), (unsigned long long)f->t->features, d.blk.q.size);
+    char id[VIO_BLK_ID_BYTES + 1];
+    if (viosim_check_rc(r, vio_blk_get_id(&d.blk, id), "get the serial"))
+        viosim_check(r, strcmp(id, "viosim-blk") == 0, "serial is \"%s\"", id);
+    workload(&d, rig->blk, r);
+    ax_virtio_blk_deinit(&d);
+    const struct vsim_blk_stats *st = vsim_blk_stats(rig->blk);
     printf("        device served %llu reads, %llu writes, %llu flushes, %llu errors\n",
            (unsigned long long)st->reads, (unsigned long long)st->writes,
            (unsigned long long)st->flushes, (unsigned long long)st->errors);
-    viosim_machine_done(m, r, "the driver");
-}
-
-void viosim_blk_run(const struct viosim_opts *o, struct viosim_report *r)
-{
-    run_version(o, r, 1);
-    run_version(o, r, 2);
 }
