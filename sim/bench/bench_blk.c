@@ -4,7 +4,6 @@
 #include "bench.h"
 #include "vio/blk.h"
 #include "vio/err.h"
-#include "vio/mmio.h"
 #include "vsim/blk.h"
 #include "vsim/machine.h"
 
@@ -70,10 +69,11 @@ static int pump(const struct bench_opts *o, struct blk_run *run, unsigned depth,
     return 0;
 }
 
-int bench_blk(const struct bench_opts *o, unsigned version, uint32_t size, unsigned depth,
+int bench_blk(const struct bench_opts *o, enum bench_transport tr, uint32_t size, unsigned depth,
               uint64_t *ops, uint64_t *ns)
 {
     static struct blk_run run;
+    static struct bench_transport_storage ts;
     struct vsim_machine *m = vsim_machine_new(&(struct vsim_machine_opts){0});
     if (!m)
         return VIO_ERR_DMA_ERROR;
@@ -83,12 +83,15 @@ int bench_blk(const struct bench_opts *o, unsigned version, uint32_t size, unsig
     run.next_sector = 0;
     run.reqs = vsim_machine_mem_alloc(m, MAX_DEPTH * sizeof *run.reqs);
     run.bufs = vsim_machine_mem_alloc(m, (size_t)MAX_DEPTH * size);
-    struct vio_mmio mmio;
-    if (depth == 0 || depth > MAX_DEPTH || !run.reqs || !run.bufs || !vsim_blk_attach(m, 0, version, &bo))
+    struct vio_transport *t;
+    if (depth == 0 || depth > MAX_DEPTH || !run.reqs || !run.bufs)
         goto out;
-    rc = vio_mmio_probe(&mmio, vsim_machine_hal(m), VSIM_MMIO_SLOT_BASE(0), VSIM_MMIO_STRIDE);
+    struct vsim_blk *dev = vsim_blk_new(m, &bo);
+    rc = dev ? bench_attach(m, tr, vsim_blk_device(dev)) : VIO_ERR_DMA_ERROR;
     if (rc == 0)
-        rc = vio_blk_init(&run.b, &mmio.t, 0);
+        rc = bench_probe(m, tr, &ts, &t);
+    if (rc == 0)
+        rc = vio_blk_init(&run.b, t, 0);
     if (rc == 0) {
         rc = pump(o, &run, depth, ops, ns);
         vio_blk_deinit(&run.b);

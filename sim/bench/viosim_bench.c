@@ -1,4 +1,5 @@
-/* viosim-bench: how fast the bench runs the real driver, beside memcpy as the physical reference. */
+/* viosim-bench: how fast the bench runs the real driver, beside memcpy as the physical reference.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,11 +7,22 @@
 #include "bench.h"
 #include "vio/err.h"
 
-static void blk_section(const struct bench_opts *o, unsigned version)
+static void print_result(const char *label, int rc, uint64_t ops, uint64_t ns, uint64_t bytes)
+{
+    if (rc)
+        printf("  %-40s failed: %s\n", label, vio_err_name(rc));
+    else
+        bench_row(label, ops, ns, bytes);
+}
+
+#ifdef VIO_BLOCK
+#define ROUNDS 3
+
+static void blk_section(const struct bench_opts *o)
 {
     static const uint32_t sizes[] = {512, 4096};
     static const unsigned depths[] = {1, 32};
-    printf("\nblk reads, MMIO v%u, RAM disk, zero-copy buffers in guest memory\n", version);
+    printf("\nblk reads, MMIO v2, RAM disk, zero-copy buffers in guest memory\n");
     for (size_t s = 0; s < 2; s++) {
         uint64_t ref_ops, ref_ns;
         bench_memcpy(o, sizes[s], &ref_ops, &ref_ns);
@@ -20,18 +32,58 @@ static void blk_section(const struct bench_opts *o, unsigned version)
         double ref_rate = ref_ns ? (double)ref_ops / (double)ref_ns : 0;
         for (size_t d = 0; d < 2; d++) {
             uint64_t ops = 0, ns = 0;
-            int rc = bench_blk(o, version, sizes[s], depths[d], &ops, &ns);
+            int rc = bench_blk(o, BENCH_MMIO_V2, sizes[s], depths[d], &ops, &ns);
             snprintf(label, sizeof label, "blk read %u B, queue depth %u", sizes[s], depths[d]);
-            if (rc) {
-                printf("  %-40s failed: %s\n", label, vio_err_name(rc));
-                continue;
-            }
-            bench_row(label, ops, ns, sizes[s]);
+            print_result(label, rc, ops, ns, sizes[s]);
             double rate = ns ? (double)ops / (double)ns : 0;
-            printf("  %-40s %11.1f %% of memcpy\n", "", ref_rate > 0 ? 100.0 * rate / ref_rate : 0);
+            if (!rc)
+                printf("  %-40s %11.1f %% of memcpy\n", "",
+                       ref_rate > 0 ? 100.0 * rate / ref_rate : 0);
         }
     }
+    /* Interleaved rounds, best of each: a shared machine's noise hits the transports alike. */
+    printf("\nblk 4 KiB reads at queue depth 32, by transport (best of %d interleaved rounds)\n",
+           ROUNDS);
+    uint64_t best_ops[3] = {0}, best_ns[3] = {0};
+    int rcs[3] = {0};
+    for (int round = 0; round < ROUNDS; round++) {
+        for (int tr = BENCH_MMIO_V1; tr <= BENCH_PCI; tr++) {
+            uint64_t ops = 0, ns = 0;
+            int rc = bench_blk(o, tr, 4096, 32, &ops, &ns);
+            if (rc)
+                rcs[tr] = rc;
+            else if (!best_ns[tr] ||
+                     (double)ops / (double)ns > (double)best_ops[tr] / (double)best_ns[tr])
+                best_ops[tr] = ops, best_ns[tr] = ns;
+        }
+    }
+    double v2_rate = best_ns[BENCH_MMIO_V2]
+                         ? (double)best_ops[BENCH_MMIO_V2] / (double)best_ns[BENCH_MMIO_V2]
+                         : 0;
+    for (int tr = BENCH_MMIO_V1; tr <= BENCH_PCI; tr++) {
+        char label[64];
+        snprintf(label, sizeof label, "blk read 4096 B, QD32, %s", bench_transport_name(tr));
+        print_result(label, rcs[tr], best_ops[tr], best_ns[tr], 4096);
+        if (!rcs[tr] && v2_rate > 0)
+            printf("  %-40s %11.1f %% of MMIO v2\n", "",
+                   100.0 * (double)best_ops[tr] / (double)best_ns[tr] / v2_rate);
+    }
 }
+#endif
+
+#ifdef VIO_GPU
+static void gpu_section(const struct bench_opts *o)
+{
+    printf("\nGPU full-frame flushes, 1024x768 B8G8R8A8 (transfer_to_host_2d + resource_flush)\n");
+    for (int tr = BENCH_MMIO_V2; tr <= BENCH_PCI; tr++) {
+        uint64_t ops = 0, ns = 0;
+        int rc = bench_gpu(o, tr, 1024, 768, &ops, &ns);
+        char label[64];
+        snprintf(label, sizeof label, "gpu flush 1024x768, %s", bench_transport_name(tr));
+        print_result(label, rc, ops, ns, 1024u * 768u * 4u);
+    }
+}
+#endif
 
 int main(int argc, char **argv)
 {
@@ -49,6 +101,11 @@ int main(int argc, char **argv)
         return 2;
     }
     printf("viosim-bench: %.2f s per figure, one thread\n", o.seconds);
-    blk_section(&o, 2);
+#ifdef VIO_BLOCK
+    blk_section(&o);
+#endif
+#ifdef VIO_GPU
+    gpu_section(&o);
+#endif
     return 0;
 }

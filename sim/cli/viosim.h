@@ -13,7 +13,7 @@ struct viosim_opts {
     FILE *trace;       /* --trace: register and queue events, or NULL */
     const char *image; /* --image: raw image file for the block device, or NULL */
     const char *faults[VIOSIM_FAULTS_MAX];
-    unsigned nfaults;  /* --fault rules applied to every scenario's machine */
+    unsigned nfaults; /* --fault rules applied to every scenario's machine */
     const char *out_dir;
 };
 

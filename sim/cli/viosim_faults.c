@@ -44,7 +44,8 @@ static int bring_up_and_io(struct vsim_machine *m, unsigned slot, enum stage *wh
     static uint8_t buf[2 * VIO_BLK_SECTOR_SIZE];
     struct vio_mmio mmio;
     *where = PROBE;
-    int rc = vio_mmio_probe(&mmio, vsim_machine_hal(m), VSIM_MMIO_SLOT_BASE(slot), VSIM_MMIO_STRIDE);
+    int rc =
+        vio_mmio_probe(&mmio, vsim_machine_hal(m), VSIM_MMIO_SLOT_BASE(slot), VSIM_MMIO_STRIDE);
     if (rc)
         return rc;
     *where = INIT;

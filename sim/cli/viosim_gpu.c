@@ -44,8 +44,8 @@ void viosim_gpu_run(struct viosim_rig *rig, const char *png, struct viosim_repor
         struct vsim_gpu_scanout so;
         struct vsim_gpu_resource res;
         bool shown = vsim_gpu_scanout(rig->gpu, 0, &so) && so.flushes > 0 &&
-                     vsim_gpu_resource(rig->gpu, so.resource_id, &res) &&
-                     res.width == info.width && res.height == info.height;
+                     vsim_gpu_resource(rig->gpu, so.resource_id, &res) && res.width == info.width &&
+                     res.height == info.height;
         for (uint32_t y = 0; shown && y < info.height; y++)
             shown = memcmp(res.pixels + (size_t)y * res.stride,
                            fb.base + (size_t)y * info.width * 4, (size_t)info.width * 4) == 0;

@@ -10,21 +10,20 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: viosim [options]\n"
-            "\n"
-            "Builds simulated machines, brings their virtio devices up through the real\n"
-            "driver library and runs a verified workload on each, then a fault sweep.\n"
-            "Exits 0 when every check passes, 1 when one fails, 2 on a usage error.\n"
-            "\n"
-            "options:\n"
-            "  --trace[=FILE]   log every register access and queue event (default stderr)\n"
-            "  --fault RULE     inject a fault into the workload machines (repeatable)\n"
-            "  --image FILE     back the block device with a raw image file; the sectors\n"
-            "                   the workload writes are restored afterwards\n"
-            "  --out DIR        where output files go (default viosim-out)\n"
-            "  -h, --help       this text\n"
-            "\n");
+    fprintf(out, "usage: viosim [options]\n"
+                 "\n"
+                 "Builds simulated machines, brings their virtio devices up through the real\n"
+                 "driver library and runs a verified workload on each, then a fault sweep.\n"
+                 "Exits 0 when every check passes, 1 when one fails, 2 on a usage error.\n"
+                 "\n"
+                 "options:\n"
+                 "  --trace[=FILE]   log every register access and queue event (default stderr)\n"
+                 "  --fault RULE     inject a fault into the workload machines (repeatable)\n"
+                 "  --image FILE     back the block device with a raw image file; the sectors\n"
+                 "                   the workload writes are restored afterwards\n"
+                 "  --out DIR        where output files go (default viosim-out)\n"
+                 "  -h, --help       this text\n"
+                 "\n");
     vsim_fault_describe(out);
 }
 
@@ -44,8 +43,7 @@ static int parse(int argc, char **argv, struct viosim_opts *o)
                 perror(a + 8);
                 return -1;
             }
-        } else if ((!strcmp(a, "--fault") || !strcmp(a, "--image") || !strcmp(a, "--out")) &&
-                   val) {
+        } else if ((!strcmp(a, "--fault") || !strcmp(a, "--image") || !strcmp(a, "--out")) && val) {
             if (!strcmp(a, "--image")) {
                 o->image = val;
             } else if (!strcmp(a, "--out")) {

@@ -67,7 +67,7 @@ void viosim_machine_done(struct vsim_machine *m, struct viosim_report *r, const 
 {
     size_t pages = vsim_machine_dma_pages_in_use(m);
     size_t shares = vsim_machine_shares_in_use(m);
-    viosim_check(r, pages == 0 && shares == 0, "%s released everything (%zu DMA pages, %zu shares left)",
-                 who, pages, shares);
+    viosim_check(r, pages == 0 && shares == 0,
+                 "%s released everything (%zu DMA pages, %zu shares left)", who, pages, shares);
     vsim_machine_free(m);
 }

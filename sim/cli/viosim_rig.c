@@ -9,8 +9,14 @@
 #include "viosim_rig.h"
 
 /* MMIO slots fill from the top down, as on QEMU; PCI devices from 1 up (00:00.0 is the host). */
-static unsigned place_slot(enum viosim_place p) { return 7u - (unsigned)p; }
-static unsigned place_dev(enum viosim_place p) { return 1u + (unsigned)p; }
+static unsigned place_slot(enum viosim_place p)
+{
+    return 7u - (unsigned)p;
+}
+static unsigned place_dev(enum viosim_place p)
+{
+    return 1u + (unsigned)p;
+}
 
 const char *viosim_transport_name(enum viosim_transport kind)
 {
@@ -44,10 +50,13 @@ bool viosim_rig_build(struct viosim_rig *rig, enum viosim_transport kind,
     struct vsim_blk_opts bo = {.capacity = 8192, .image = o->image, .serial = "viosim-blk"};
     struct vsim_gpu_opts go = {.width = 640, .height = 480};
     bool ok = kind != VIOSIM_PCI || vsim_pci_host_init(rig->m) == 0;
-    ok = ok && (rig->blk = vsim_blk_new(rig->m, &bo)) && attach(rig, PLACE_BLK, vsim_blk_device(rig->blk));
-    ok = ok && (rig->gpu = vsim_gpu_new(rig->m, &go)) && attach(rig, PLACE_GPU, vsim_gpu_device(rig->gpu));
+    ok = ok && (rig->blk = vsim_blk_new(rig->m, &bo)) &&
+         attach(rig, PLACE_BLK, vsim_blk_device(rig->blk));
+    ok = ok && (rig->gpu = vsim_gpu_new(rig->m, &go)) &&
+         attach(rig, PLACE_GPU, vsim_gpu_device(rig->gpu));
     ok = ok && attach(rig, PLACE_NET_LOOP, new_net(rig, 0));
-    ok = ok && attach(rig, PLACE_NET_A, new_net(rig, 1)) && attach(rig, PLACE_NET_B, new_net(rig, 2));
+    ok = ok && attach(rig, PLACE_NET_A, new_net(rig, 1)) &&
+         attach(rig, PLACE_NET_B, new_net(rig, 2));
     if (ok) {
         vsim_net_set_loopback(rig->net[0], true);
         ok = vsim_net_link(rig->net[1], rig->net[2]) == 0;
