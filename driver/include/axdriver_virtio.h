@@ -18,10 +18,13 @@
 #include "axdriver/base.h"
 #include "axdriver/block.h"
 #include "axdriver/display.h"
+#include "axdriver/net.h"
+#include "axdriver/net_buf.h"
 #include "vio/blk.h"
 #include "vio/gpu.h"
 #include "vio/hal.h"
 #include "vio/mmio.h"
+#include "vio/net.h"
 #include "vio/pci.h"
 #include "vio/transport.h"
 
@@ -66,6 +69,7 @@ bool ax_virtio_probe_pci(struct vio_pci_transport *p, struct vio_pci_root *root,
 struct ax_virtio_blk_dev {
     struct ax_block_dev dev; /* first: the generic view */
     struct vio_blk blk;
+    int vio_err; /* the virtio core's error behind the latest failure it caused; 0 after init */
     bool live;
 };
 
@@ -79,12 +83,58 @@ int ax_virtio_blk_init(struct ax_virtio_blk_dev *d, struct vio_transport *t);
 /* Resets the device and frees its queue. */
 void ax_virtio_blk_deinit(struct ax_virtio_blk_dev *d);
 
+/* ---- net (VIO_NET) ---- */
+
+/* Every pool buffer holds a header and a whole Ethernet frame (the seed's NET_BUF_LEN). */
+#define AX_VIRTIO_NET_BUF_LEN 1526u
+#define AX_VIRTIO_NET_BUFS (2u * VIO_QUEUE_MAX_SIZE)
+
+struct ax_virtio_net_dev {
+    struct ax_net_dev dev; /* first: the generic view */
+    struct vio_net net;
+    struct ax_net_buf_pool pool;
+    struct ax_net_buf bufs[AX_VIRTIO_NET_BUFS];
+    uint8_t owner[AX_VIRTIO_NET_BUFS];              /* who holds each buffer */
+    struct ax_net_buf *tx_free[VIO_QUEUE_MAX_SIZE]; /* transmit buffers ready to hand out */
+    uint16_t n_tx_free;
+    uint16_t rx_size;
+    uint16_t tx_size;
+    int vio_err; /* the virtio core's error behind the latest failure it caused; 0 after init */
+    bool live;
+    bool pool_live;
+};
+
+/*
+ * ax_virtio_net_init - drives the network device behind @t with both queues
+ * of @queue_size (0: as large as allowed) and a pool of rx + tx queue size
+ * buffers of AX_VIRTIO_NET_BUF_LEN bytes from the HAL, posting every
+ * receive buffer the ring takes. "virtio-net". Returns 0 or an ax_dev_err
+ * (nothing is left allocated). @d must be fresh or have had a deinit that
+ * returned 0.
+ *
+ * Buffers: receive() hands out a received packet, recycle_rx_buffer()
+ * takes it back; alloc_tx_buffer() hands out a buffer with the virtio
+ * header room in front of the packet, transmit() takes it (also when it
+ * fails, e.g. BadState for a full ring), recycle_tx_buffers() collects
+ * sent ones. A buffer that is not in the state the call needs is
+ * InvalidParam and is left alone.
+ */
+int ax_virtio_net_init(struct ax_virtio_net_dev *d, struct vio_transport *t, uint16_t queue_size);
+/*
+ * Resets the device and takes back every buffer it held. Returns 0 once the
+ * pool is freed, or ResourceBusy while the OS still holds buffers: give
+ * them back (recycle_rx_buffer, or transmit, which only returns them now)
+ * and call again.
+ */
+int ax_virtio_net_deinit(struct ax_virtio_net_dev *d);
+
 /* ---- GPU (VIO_GPU) ---- */
 
 struct ax_virtio_gpu_dev {
     struct ax_display_dev dev; /* first: the generic view */
     struct vio_gpu gpu;
     struct ax_display_info info;
+    int vio_err; /* the virtio core's error behind the latest failure it caused; 0 after init */
     bool live;
 };
 

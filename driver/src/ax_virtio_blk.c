@@ -7,6 +7,13 @@ static struct ax_virtio_blk_dev *to_virtio(const struct ax_block_dev *dev)
     return AX_CONTAINER_OF(dev, struct ax_virtio_blk_dev, dev);
 }
 
+/* Maps a virtio core error, and keeps it for the caller's diagnostics. */
+static int core_err(struct ax_virtio_blk_dev *d, int rc)
+{
+    d->vio_err = rc;
+    return ax_virtio_as_dev_err(rc);
+}
+
 static const char *blk_device_name(const struct ax_base_dev *base)
 {
     (void)base;
@@ -55,7 +62,7 @@ static int blk_transfer(struct ax_block_dev *dev, uint64_t block_id, uint8_t *bu
         int rc = write ? vio_blk_write(&d->blk, sector, buf, chunk)
                        : vio_blk_read(&d->blk, sector, buf, chunk);
         if (rc < 0)
-            return ax_virtio_as_dev_err(rc);
+            return core_err(d, rc);
         block_id += chunk / bs;
         buf += chunk;
         len -= chunk;
@@ -80,7 +87,8 @@ static int blk_flush(struct ax_block_dev *dev)
     if (!d->live)
         return AX_ERR_BAD_STATE;
     /* VIRTIO_BLK_T_FLUSH when the device has a volatile cache (VIRTIO_BLK_F_FLUSH) */
-    return ax_virtio_as_dev_err(vio_blk_flush(&d->blk));
+    int rc = vio_blk_flush(&d->blk);
+    return rc < 0 ? core_err(d, rc) : 0;
 }
 
 static const struct ax_block_ops ax_virtio_blk_ops = {
@@ -96,9 +104,10 @@ int ax_virtio_blk_init(struct ax_virtio_blk_dev *d, struct vio_transport *t)
 {
     ax_block_dev_init(&d->dev, &ax_virtio_blk_ops);
     d->live = false;
+    d->vio_err = 0;
     int rc = vio_blk_init(&d->blk, t, 0);
     if (rc < 0)
-        return ax_virtio_as_dev_err(rc);
+        return core_err(d, rc);
     d->live = true;
     return 0;
 }

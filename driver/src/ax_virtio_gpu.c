@@ -7,6 +7,13 @@ static struct ax_virtio_gpu_dev *to_virtio(const struct ax_display_dev *dev)
     return AX_CONTAINER_OF(dev, struct ax_virtio_gpu_dev, dev);
 }
 
+/* Maps a virtio core error, and keeps it for the caller's diagnostics. */
+static int core_err(struct ax_virtio_gpu_dev *d, int rc)
+{
+    d->vio_err = rc;
+    return ax_virtio_as_dev_err(rc);
+}
+
 static const char *gpu_device_name(const struct ax_base_dev *base)
 {
     (void)base;
@@ -43,7 +50,8 @@ static int gpu_flush(struct ax_display_dev *dev)
     struct ax_virtio_gpu_dev *d = to_virtio(dev);
     if (!d->live)
         return AX_ERR_BAD_STATE;
-    return ax_virtio_as_dev_err(vio_gpu_flush(&d->gpu));
+    int rc = vio_gpu_flush(&d->gpu);
+    return rc < 0 ? core_err(d, rc) : 0;
 }
 
 static const struct ax_display_ops ax_virtio_gpu_ops = {
@@ -66,15 +74,16 @@ int ax_virtio_gpu_init(struct ax_virtio_gpu_dev *d, struct vio_transport *t)
 {
     ax_display_dev_init(&d->dev, &ax_virtio_gpu_ops);
     d->live = false;
+    d->vio_err = 0;
     clear_info(&d->info);
     int rc = vio_gpu_init(&d->gpu, t, 0);
     if (rc < 0)
-        return ax_virtio_as_dev_err(rc);
+        return core_err(d, rc);
     /* scanout 0 at its preferred mode, in the default format */
     rc = vio_gpu_setup_framebuffer(&d->gpu, 0, 0, 0, 0);
     if (rc < 0) {
         vio_gpu_deinit(&d->gpu);
-        return ax_virtio_as_dev_err(rc);
+        return core_err(d, rc);
     }
     d->info.width = d->gpu.fb.width;
     d->info.height = d->gpu.fb.height;
