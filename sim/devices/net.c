@@ -18,10 +18,18 @@ static unsigned devices_made;
 
 uint32_t vsim__net_hdr_len(const struct vsim_net *n)
 {
+    if (n->hdr_len)
+        return n->hdr_len;
     /* Legacy Interface: Device Operation: num_buffers only with MRG_RXBUF */
     bool full =
         vsim_device_has(n->dev, VSIM_F_VERSION_1) || vsim_device_has(n->dev, VSIM_NET_F_MRG_RXBUF);
     return full ? VSIM_NET_HDR_LEN : VSIM_NET_HDR_LEN_LEGACY;
+}
+
+void vsim__net_arm(struct vsim_net *n)
+{
+    struct vsim_machine *m = vsim_device_machine(n->dev);
+    n->faults_armed = vsim_fault_rule_count(vsim_machine_faults(m)) != 0;
 }
 
 bool vsim__net_running(const struct vsim_net *n)
@@ -147,7 +155,7 @@ static void send_frame(struct vsim_net *n, const uint8_t *frame, uint32_t len)
     n->stats.tx_frames++;
     n->stats.tx_bytes += len;
     vsim__net_tap(n, VSIM_NET_TAP_TX, frame, len);
-    if (vsim_device_fault(n->dev, VSIM_FAULT_NET_LINK_DOWN, NULL))
+    if (vsim__net_fault(n, VSIM_FAULT_NET_LINK_DOWN, NULL))
         vsim_net_set_link(n, false);
     if (!n->link_up || !n->peer) {
         n->stats.tx_lost++;
@@ -159,6 +167,7 @@ static void send_frame(struct vsim_net *n, const uint8_t *frame, uint32_t len)
 static void serve_tx(struct vsim_net *n, struct vsim_vq *vq)
 {
     struct vsim_chain c;
+    vsim__net_arm(n);
     while (vsim_vq_pop(vq, &c)) {
         uint32_t len;
         const uint8_t *frame = tx_frame(n, &c, &len);
@@ -166,7 +175,7 @@ static void serve_tx(struct vsim_net *n, struct vsim_vq *vq)
             send_frame(n, frame, len);
         else
             n->stats.tx_bad++;
-        if (vsim_device_fault(n->dev, VSIM_FAULT_NET_TX_HANG, NULL)) {
+        if (vsim__net_fault(n, VSIM_FAULT_NET_TX_HANG, NULL)) {
             vsim_device_trace(n->dev, "transmit head %u never completed", c.head);
             continue;
         }
@@ -186,9 +195,21 @@ static void queue_notify(void *priv, struct vsim_vq *vq)
         vsim__net_drain(n); /* new receive buffers: frames waiting can move */
 }
 
+/* The features are final once the driver is running: fix what depends on them. */
+static void driver_ok(void *priv)
+{
+    struct vsim_net *n = priv;
+    n->hdr_len = 0;
+    n->hdr_len = vsim__net_hdr_len(n);
+    n->mrg = vsim_device_has(n->dev, VSIM_NET_F_MRG_RXBUF);
+}
+
 static void reset(void *priv)
 {
-    vsim__net_rx_reset(priv);
+    struct vsim_net *n = priv;
+    n->hdr_len = 0;
+    n->mrg = false;
+    vsim__net_rx_reset(n);
 }
 
 /* ---- the wire ---- */
@@ -260,6 +281,7 @@ static void destroy(void *priv)
 static const struct vsim_device_ops net_ops = {
     .config_read = config_read,
     .config_write = config_write,
+    .driver_ok = driver_ok,
     .reset = reset,
     .queue_notify = queue_notify,
     .destroy = destroy,

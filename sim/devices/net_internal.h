@@ -25,6 +25,9 @@ struct vsim_net {
     bool link_up;
     bool rx_dirty;         /* receive queue touched since its last flush */
     bool rx_stopped;       /* a malformed receive buffer: nothing is received until reset */
+    bool faults_armed;     /* the fault plan has rules: fault points are worth asking */
+    uint32_t hdr_len;      /* header length fixed at DRIVER_OK, 0 before */
+    bool mrg;              /* MRG_RXBUF accepted, fixed at DRIVER_OK */
     struct vsim_net *peer; /* where transmitted frames go: NULL, itself, or the linked device */
 
     /* the chains of the packet being written into the receive queue */
@@ -48,6 +51,13 @@ struct vsim_net {
 
 /* Header bytes in front of each frame, from the features the driver accepted. */
 uint32_t vsim__net_hdr_len(const struct vsim_net *n);
+/* Refreshes faults_armed: one look at the plan instead of one per fault point. */
+void vsim__net_arm(struct vsim_net *n);
+/* A fault point of this device, asked only when the plan has rules. */
+static inline bool vsim__net_fault(struct vsim_net *n, enum vsim_fault_point point, uint64_t *value)
+{
+    return n->faults_armed && vsim_device_fault(n->dev, point, value);
+}
 /* The driver set DRIVER_OK and has not reset the device since. */
 bool vsim__net_running(const struct vsim_net *n);
 /* Records a frame on the tap when it takes @dir. */

@@ -77,20 +77,19 @@ static bool rx_chain_ok(struct vsim_net *n, const struct vsim_chain *c, uint32_t
 /* The used-ring faults of one packet: its header's num_buffers and its first used len. */
 static void rx_packet_faults(struct vsim_net *n, uint8_t *nb[2], uint16_t k)
 {
-    struct vsim_device *d = n->dev;
     uint64_t v = 0;
     uint16_t num = k;
-    if (vsim_device_fault(d, VSIM_FAULT_NET_NUM_BUFFERS, &v))
+    if (vsim__net_fault(n, VSIM_FAULT_NET_NUM_BUFFERS, &v))
         num = (uint16_t)v;
     if (nb[0] && nb[1]) {
         *nb[0] = (uint8_t)num;
         *nb[1] = (uint8_t)(num >> 8);
     }
     v = vsim__net_hdr_len(n) - 1u;
-    if (vsim_device_fault(d, VSIM_FAULT_NET_RX_LEN_SHORT, &v))
+    if (vsim__net_fault(n, VSIM_FAULT_NET_RX_LEN_SHORT, &v))
         n->held_len[0] = v < UINT32_MAX ? (uint32_t)v : UINT32_MAX;
     v = 1;
-    if (vsim_device_fault(d, VSIM_FAULT_NET_RX_LEN_LONG, &v)) {
+    if (vsim__net_fault(n, VSIM_FAULT_NET_RX_LEN_LONG, &v)) {
         uint64_t len = n->held[0].write_len + v;
         n->held_len[0] = len < UINT32_MAX ? (uint32_t)len : UINT32_MAX;
     }
@@ -102,7 +101,7 @@ static enum put_result rx_put(struct vsim_net *n, const uint8_t *frame, uint32_t
     struct vsim_device *d = n->dev;
     struct vsim_vq *vq = vsim_device_vq(d, VSIM__NET_RXQ);
     uint32_t hdr = vsim__net_hdr_len(n);
-    bool mrg = vsim_device_has(d, VSIM_NET_F_MRG_RXBUF);
+    bool mrg = n->mrg;
     uint64_t need = (uint64_t)hdr + len, done = 0;
     uint8_t *nb[2] = {NULL, NULL};
     uint16_t k = 0;
@@ -202,17 +201,17 @@ static void drain_backlog(struct vsim_net *n)
 
 void vsim__net_offer(struct vsim_net *n, const uint8_t *frame, uint32_t len)
 {
-    struct vsim_device *d = n->dev;
+    vsim__net_arm(n);
     if (!n->link_up || !vsim__net_running(n) || n->rx_stopped ||
-        vsim_device_fault(d, VSIM_FAULT_NET_DROP, NULL)) {
+        vsim__net_fault(n, VSIM_FAULT_NET_DROP, NULL)) {
         n->stats.rx_lost++;
         return;
     }
     uint64_t v = 14;
-    if (vsim_device_fault(d, VSIM_FAULT_NET_TRUNCATE, &v) && v < len)
+    if (vsim__net_fault(n, VSIM_FAULT_NET_TRUNCATE, &v) && v < len)
         len = (uint32_t)v;
     v = 0;
-    if (vsim_device_fault(d, VSIM_FAULT_NET_CORRUPT, &v) && len) {
+    if (vsim__net_fault(n, VSIM_FAULT_NET_CORRUPT, &v) && len) {
         memcpy(n->scratch, frame, len);
         n->scratch[v % len] ^= 0xffu;
         frame = n->scratch;
