@@ -89,7 +89,11 @@ int vio_net_init(struct vio_net *n, struct vio_transport *t, const struct vio_ne
     if (t->device_id != VIO_ID_NET)
         return VIO_ERR_INVALID_PARAM;
 
-    int rc = vio_transport_begin_init(t, VIO_NET_SUPPORTED_FEATURES & ~o->features_off);
+    uint64_t supported = VIO_NET_SUPPORTED_FEATURES & ~o->features_off;
+    /* Reserved Feature Bits: ANY_LAYOUT is a legacy bit; modern framing is free anyway */
+    if (!t->legacy)
+        supported &= ~VIO_F_ANY_LAYOUT;
+    int rc = vio_transport_begin_init(t, supported);
     if (rc < 0)
         return rc;
     n->has_mac = vio_has_feature(t, VIO_NET_F_MAC);
@@ -254,7 +258,7 @@ static int rx_one(struct vio_net *n, struct vio_net_rx_pkt *pkt, unsigned *used)
      * Setting Up Receive Buffers: without MRG_RXBUF a packet uses a single
      * buffer; with it, num_buffers counts buffers the driver posted.
      */
-    if (nbuf == 0 || (!n->mrg_rxbuf && nbuf != 1) || nbuf - 1u > n->rx_posted ||
+    if (nbuf == 0 || (!n->mrg_rxbuf && nbuf != 1) || nbuf > n->rx_posted + 1u ||
         VIO_NEVER(*used + nbuf > VIO_QUEUE_MAX_SIZE))
         return net_fail(n, VIO_ERR_IO_ERROR);
     seg[0].off = n->hdr_len;
