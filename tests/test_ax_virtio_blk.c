@@ -8,6 +8,7 @@
 
 #include "axdriver/block.h"
 #include "axdriver_virtio.h"
+#include "vio/err.h"
 #include "vsim/blk.h"
 #include "vsim/machine.h"
 #include "vsim/mmio.h"
@@ -296,11 +297,33 @@ START_TEST(calls_after_deinit_are_bad_state)
     bring_up(0, &mm, &d);
     ax_virtio_blk_deinit(&d);
     uint8_t buf[512];
+    ck_assert_uint_eq(ax_block_num_blocks(&d.dev), 0);
+    ck_assert_uint_eq(ax_block_block_size(&d.dev), 512);
     ck_assert_int_eq(ax_block_read_block(&d.dev, 0, buf, sizeof buf), AX_ERR_BAD_STATE);
     ck_assert_int_eq(ax_block_write_block(&d.dev, 0, buf, sizeof buf), AX_ERR_BAD_STATE);
     ck_assert_int_eq(ax_block_flush(&d.dev), AX_ERR_BAD_STATE);
     ax_virtio_blk_deinit(&d); /* twice is harmless */
     ck_assert_uint_eq(slot_read(0, MMIO_STATUS), 0);
+}
+END_TEST
+
+START_TEST(a_wrapper_whose_init_failed_has_no_blocks_and_refuses_io)
+{
+    ck_assert_ptr_nonnull(vsim_blk_attach(m, 0, 2, NULL));
+    char err[VSIM_FAULT_ERR_MAX];
+    ck_assert_int_eq(vsim_fault_parse(vsim_machine_faults(m), "blk:queue_max_zero", err), 0);
+    struct vio_mmio mm;
+    struct ax_virtio_blk_dev d;
+    enum ax_device_type type;
+    ck_assert(ax_virtio_probe_mmio(&mm, hal, VSIM_MMIO_SLOT_BASE(0), VSIM_MMIO_STRIDE, &type));
+    ck_assert_int_eq(ax_virtio_blk_init(&d, &mm.t), AX_ERR_AGAIN);
+    ck_assert_int_eq(d.vio_err, VIO_ERR_NOT_READY);
+    uint8_t buf[512];
+    ck_assert_uint_eq(ax_block_num_blocks(&d.dev), 0);
+    ck_assert_uint_eq(ax_block_block_size(&d.dev), 512);
+    ck_assert_int_eq(ax_block_read_block(&d.dev, 0, buf, sizeof buf), AX_ERR_BAD_STATE);
+    ck_assert_int_eq(ax_block_flush(&d.dev), AX_ERR_BAD_STATE);
+    ax_virtio_blk_deinit(&d);
 }
 END_TEST
 
@@ -367,6 +390,7 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, bad_lengths_and_ranges_are_invalid_param_and_reach_no_device);
     tcase_add_test(tc, flush_sends_a_flush_request_to_the_device);
     tcase_add_test(tc, calls_after_deinit_are_bad_state);
+    tcase_add_test(tc, a_wrapper_whose_init_failed_has_no_blocks_and_refuses_io);
     tcase_add_test(tc, the_readme_example_reads_block_0_of_the_first_disk);
     suite_add_tcase(s, tc);
     return s;

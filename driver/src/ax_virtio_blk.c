@@ -26,16 +26,20 @@ static enum ax_device_type blk_device_type(const struct ax_base_dev *base)
     return AX_DEVICE_BLOCK;
 }
 
+/* A wrapper whose init failed, or after deinit, has no blocks of 512 bytes. */
 static size_t blk_block_size(const struct ax_block_dev *dev)
 {
-    return to_virtio(dev)->blk.blk_size;
+    const struct ax_virtio_blk_dev *d = to_virtio(dev);
+    return d->live ? d->blk.blk_size : VIO_BLK_SECTOR_SIZE;
 }
 
 static uint64_t blk_num_blocks(const struct ax_block_dev *dev)
 {
-    const struct vio_blk *b = &to_virtio(dev)->blk;
+    const struct ax_virtio_blk_dev *d = to_virtio(dev);
+    if (!d->live)
+        return 0;
     /* capacity counts 512-byte sectors whatever the logical block size */
-    return b->capacity / (b->blk_size / VIO_BLK_SECTOR_SIZE);
+    return d->blk.capacity / (d->blk.blk_size / VIO_BLK_SECTOR_SIZE);
 }
 
 /*
@@ -46,9 +50,9 @@ static int blk_transfer(struct ax_block_dev *dev, uint64_t block_id, uint8_t *bu
                         bool write)
 {
     struct ax_virtio_blk_dev *d = to_virtio(dev);
-    size_t bs = d->blk.blk_size;
     if (!d->live)
         return AX_ERR_BAD_STATE;
+    size_t bs = d->blk.blk_size;
     if (buf == NULL || len == 0 || len % bs != 0)
         return AX_ERR_INVALID_PARAM;
     uint64_t nblocks = blk_num_blocks(dev);

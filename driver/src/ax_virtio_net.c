@@ -233,8 +233,9 @@ static int net_receive(struct ax_net_dev *dev, struct ax_net_buf_ptr *rx_buf)
         return AX_ERR_BAD_STATE;
     b->header_len = 0;
     b->packet_len = 0;
-    if (ax_net_buf_set_header_len(b, seg->off) < 0 || ax_net_buf_set_packet_len(b, seg->len) < 0) {
-        /* the core bounds len by the posted size; a mismatch is ours to refuse */
+    /* the core bounds off + len by the posted size */
+    if (VIO_NEVER(ax_net_buf_set_header_len(b, seg->off) < 0 ||
+                  ax_net_buf_set_packet_len(b, seg->len) < 0)) {
         post_rx(d, b);
         vio_net_rx_kick(&d->net);
         return AX_ERR_BAD_STATE;
@@ -303,6 +304,8 @@ int ax_virtio_net_init(struct ax_virtio_net_dev *d, struct vio_transport *t, uin
     d->pool_live = false;
     d->vio_err = 0;
     d->n_tx_free = 0;
+    d->rx_size = 0;
+    d->tx_size = 0;
     /* one buffer per packet: a 1526-byte buffer always holds a whole frame without merging */
     struct vio_net_opts opts = {queue_size, queue_size, VIO_NET_F_MRG_RXBUF};
     int rc = vio_net_init(&d->net, t, &opts);
