@@ -10,8 +10,10 @@
 
 #include "test_net_env.h"
 #include "vio/err.h"
+#include "vio/pci.h"
 #include "vsim/blk.h"
 #include "vsim/conform.h"
+#include "vsim/pci.h"
 #include "vsim/spec.h"
 
 static struct vsim_machine *m;
@@ -220,6 +222,35 @@ START_TEST(pair_across_two_machines)
     ck_assert_int_ge(nett_send(&a, frame, sizeof(frame)), 0);
     ck_assert_int_eq(nett_reap(&a, 1), 1);
     ck_assert_uint_eq(vsim_net_stats(a.sim)->tx_lost, 1);
+    down_and_release(&a, 16);
+}
+END_TEST
+
+START_TEST(the_device_works_the_same_over_pci)
+{
+    static struct vio_pci_root root;
+    static struct vio_pci_transport pt;
+    ck_assert_int_eq(vsim_pci_host_init(m), 0);
+    memset(&a, 0, sizeof(a));
+    a.m = m;
+    a.pool_in_guest = true;
+    a.drv = calloc(1, sizeof(*a.drv));
+    a.sim = vsim_net_new(m, NULL);
+    ck_assert_ptr_nonnull(a.sim);
+    ck_assert_int_eq(vsim_pci_attach(m, 1, 0, vsim_net_device(a.sim), NULL), 0);
+    struct vio_pci_root_config c = {.cfg_base = VSIM_PCI_ECAM_BASE,
+                                    .mech = VIO_PCI_ECAM,
+                                    .mem32_base = VSIM_PCI_MEM32_BASE,
+                                    .mem32_size = VSIM_PCI_MEM32_SIZE};
+    ck_assert_int_eq(vio_pci_root_init(&root, vsim_machine_hal(m), &c), 0);
+    ck_assert_int_eq(vio_pci_assign_resources(&root), 0);
+    ck_assert_int_eq(vio_pci_probe(&pt, &root, VIO_PCI_BDF(0, 1, 0)), 0);
+    ck_assert_int_eq(vio_net_init(a.drv, &pt.t, NULL), 0);
+    ck_assert(a.drv->has_mac && a.drv->mrg_rxbuf);
+    vsim_net_set_loopback(a.sim, true);
+    nett_post(&a, 16, 256);
+    roundtrip(&a, &a, 20, 1514, 1);
+    roundtrip(&a, &a, 20, 60, 100);
     down_and_release(&a, 16);
 }
 END_TEST
@@ -624,6 +655,7 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, loopback_through_bounce_buffers);
     tcase_add_test(tc, pair_on_one_machine_exchanges_frames);
     tcase_add_test(tc, pair_across_two_machines);
+    tcase_add_test(tc, the_device_works_the_same_over_pci);
     tcase_add_test(tc, deferred_machine_serves_on_relax);
     tcase_add_test(tc, link_changes_are_seen_through_status_and_config_interrupts);
     suite_add_tcase(s, tc);
