@@ -1,0 +1,126 @@
+/*
+ * The input formats of the fuzz targets. Each starts with a fixed header,
+ * listed once here as X(bits, field) so that the targets (which read it) and
+ * gen_corpus.c (which writes seeds) cannot drift apart. Multi-byte fields
+ * are little-endian; a header cut short reads as zeros.
+ */
+#ifndef FZ_FORMAT_H
+#define FZ_FORMAT_H
+
+#include <stdint.h>
+
+#include "fz_input.h"
+
+#define FZ_DECL(bits, name) uint##bits##_t name;
+#define FZ_READ(bits, name) h->name = fz_u##bits(in);
+
+/*
+ * fuzz_mmio_probe: the MMIO register file and the device configuration.
+ * Then: config_len config bytes, a byte ops_len and ops_len bytes of op
+ * script (fz_drive.h), and the rest deviates register reads (fz_dev_reg).
+ */
+#define FZ_PROBE_HEADER(X)                                                                         \
+    X(8, version)   /* Version register: 1 legacy, 2 modern, else refused */                       \
+    X(8, device_id) /* DeviceID: 2 blk, 1 net, 16 GPU, 0 empty slot */                             \
+    X(16, window)   /* MMIO window bytes; 0: 0x1000 */                                             \
+    X(64, features) /* offered feature bits */                                                     \
+    X(16, queue_max)                                                                               \
+    X(16, queue_size) /* the size the driver asks for; 0: as large as allowed */                   \
+    X(32, dma_fail)   /* bit k: the k-th dma_alloc fails */                                        \
+    X(32, share_fail) /* bit k: the k-th share fails */                                            \
+    X(8, config_len)
+
+/*
+ * fuzz_used_ring and fuzz_responses: a well-behaved register file, a
+ * device type and its features. Then ops_len bytes of op script, and the
+ * rest is the device stream (FZ_USED or FZ_RESP in fz_dev.h).
+ */
+#define FZ_RING_HEADER(X)                                                                          \
+    X(8, device)  /* 0 blk, 1 net, 2 GPU (modulo 3) */                                             \
+    X(8, version) /* MMIO Version: 1 legacy, else 2 */                                             \
+    X(64, features)                                                                                \
+    X(16, queue_max)                                                                               \
+    X(16, queue_size)                                                                              \
+    X(32, dma_fail)                                                                                \
+    X(32, share_fail)                                                                              \
+    X(16, ops_len)
+
+struct fz_probe_hdr {
+    FZ_PROBE_HEADER(FZ_DECL)
+};
+
+struct fz_ring_hdr {
+    FZ_RING_HEADER(FZ_DECL)
+};
+
+static inline void fz_read_probe_hdr(struct fz_probe_hdr *h, struct fz_in *in)
+{
+    FZ_PROBE_HEADER(FZ_READ)
+}
+
+static inline void fz_read_ring_hdr(struct fz_ring_hdr *h, struct fz_in *in)
+{
+    FZ_RING_HEADER(FZ_READ)
+}
+
+/*
+ * Op scripts (fz_drive.h): each op is a byte (modulo the count of its device
+ * type's ops) followed by the bytes its arguments take.
+ */
+enum fz_blk_op {
+    FZ_BLK_READ,
+    FZ_BLK_WRITE,
+    FZ_BLK_FLUSH,
+    FZ_BLK_GET_ID,
+    FZ_BLK_SUBMIT,
+    FZ_BLK_KICK,
+    FZ_BLK_POLL,
+    FZ_BLK_STEP,
+    FZ_BLK_RESTART,
+    FZ_BLK_OPS
+};
+
+enum fz_net_op {
+    FZ_NET_RX_POST,
+    FZ_NET_RX_KICK,
+    FZ_NET_RX_RECV,
+    FZ_NET_TX,
+    FZ_NET_TX_SG,
+    FZ_NET_TX_KICK,
+    FZ_NET_TX_COMPLETE,
+    FZ_NET_STEP,
+    FZ_NET_LINK,
+    FZ_NET_ACK,
+    FZ_NET_RECLAIM,
+    FZ_NET_RESTART,
+    FZ_NET_OPS
+};
+
+enum fz_gpu_op {
+    FZ_GPU_DISPLAY_INFO,
+    FZ_GPU_FB_SETUP,
+    FZ_GPU_FLUSH,
+    FZ_GPU_FLUSH_RECT,
+    FZ_GPU_FB_RELEASE,
+    FZ_GPU_CURSOR_SETUP,
+    FZ_GPU_CURSOR_MOVE,
+    FZ_GPU_CURSOR_RELEASE,
+    FZ_GPU_EDID,
+    FZ_GPU_EVENTS,
+    FZ_GPU_RAW,
+    FZ_GPU_REQUEST,
+    FZ_GPU_RESTART,
+    FZ_GPU_OPS
+};
+
+/*
+ * Queue sizes a device offers in the fuzz targets are capped here: rings of
+ * 64 exercise every index and wrap-around rule at a quarter of the cost of
+ * 256 (the register streams can still offer any QueueNumMax).
+ */
+#define FZ_TARGET_QUEUE_MAX 64u
+
+/* Inputs longer than this are cut: every target bounds its work by its input. */
+#define FZ_MAX_INPUT 8192u
+
+#endif
