@@ -429,6 +429,35 @@ START_TEST(options_set_mac_queue_size_and_offered_features)
 }
 END_TEST
 
+START_TEST(a_source_waits_while_the_link_is_down)
+{
+    init(MODERN);
+    for (uint16_t i = 0; i < 4; i++)
+        post_rx(i, i, 500);
+    simt_notify(m, 0, RXQ);
+    char path[] = "/tmp/vio_net_dev_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    struct vsim_pcap_writer *w = vsim_pcap_create(path);
+    for (unsigned i = 0; i < 3; i++)
+        ck_assert_int_eq(vsim_pcap_put(w, (uint8_t[60]){(uint8_t)i}, 60, 0), 0);
+    ck_assert_int_eq(vsim_pcap_close(w), 0);
+    vsim_net_set_link(net, false);
+    ck_assert_int_eq(vsim_net_pcap_read(net, path), 0);
+    ck_assert_uint_eq(vsim_net_pump(net), 0);
+    ck_assert(!vsim_net_source_done(net));
+    vsim_net_set_link(net, true);
+    ck_assert_uint_eq(vsim_net_stats(net)->rx_frames, 3);
+    ck_assert_uint_eq(vsim_net_stats(net)->rx_lost, 0);
+    ck_assert(vsim_net_source_done(net));
+    uint32_t id, len;
+    ck_assert(simt_used(&rx, &id, &len));
+    ck_assert_uint_eq(buf(id)[12], 0);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(a_damaged_source_stops_after_its_good_frames)
 {
     init(MODERN);
@@ -464,6 +493,7 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, frames_before_driver_ok_and_across_reset_are_lost);
     tcase_add_test(tc, transmit_frames_in_any_layout_arrive_whole);
     tcase_add_test(tc, options_set_mac_queue_size_and_offered_features);
+    tcase_add_test(tc, a_source_waits_while_the_link_is_down);
     tcase_add_test(tc, a_damaged_source_stops_after_its_good_frames);
     suite_add_tcase(s, tc);
 

@@ -85,6 +85,8 @@ void vsim_net_set_link(struct vsim_net *n, bool up)
     vsim_device_trace(n->dev, "link %s", up ? "up" : "down");
     if (vsim_device_offered(n->dev) & VSIM_BIT(VSIM_NET_F_STATUS))
         vsim_device_config_changed(n->dev);
+    if (up)
+        vsim_net_pump(n); /* frames waiting for the link move now */
 }
 
 bool vsim_net_link_is_up(const struct vsim_net *n)

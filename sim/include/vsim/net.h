@@ -95,7 +95,10 @@ int vsim_net_link(struct vsim_net *a, struct vsim_net *b);
 /* Transmitted frames go nowhere again; a linked peer is unlinked too. */
 void vsim_net_unlink(struct vsim_net *n);
 
-/* Link status: the status field's LINK_UP and, when it changes, a configuration change. */
+/*
+ * Link status: the status field's LINK_UP and, when it changes, a
+ * configuration change; back up, waiting frames move at once.
+ */
 void vsim_net_set_link(struct vsim_net *n, bool up);
 bool vsim_net_link_is_up(const struct vsim_net *n);
 
