@@ -92,7 +92,7 @@ static void workload(struct ax_virtio_blk_dev *d, struct vsim_blk *dev, struct v
 
 void viosim_blk_run(struct viosim_rig *rig, struct viosim_report *r)
 {
-    struct viosim_found *f = viosim_rig_find(rig, AX_DEVICE_BLOCK, 0);
+    struct viosim_found *f = viosim_rig_at(rig, PLACE_BLK, AX_DEVICE_BLOCK);
     if (!viosim_check(r, f != NULL, "blk: found"))
         return;
     static struct ax_virtio_blk_dev d;

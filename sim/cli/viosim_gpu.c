@@ -22,7 +22,7 @@ static void draw(uint8_t *fb, uint32_t w, uint32_t h)
 
 void viosim_gpu_run(struct viosim_rig *rig, const char *png, struct viosim_report *r)
 {
-    struct viosim_found *f = viosim_rig_find(rig, AX_DEVICE_DISPLAY, 0);
+    struct viosim_found *f = viosim_rig_at(rig, PLACE_GPU, AX_DEVICE_DISPLAY);
     if (!viosim_check(r, f != NULL, "gpu: found"))
         return;
     static struct ax_virtio_gpu_dev d;

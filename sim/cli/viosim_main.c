@@ -88,8 +88,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "viosim: cannot create %s: %s\n", o.out_dir, strerror(errno));
         return 2;
     }
-    char png[512];
+    char png[512], pcap[512];
     snprintf(png, sizeof png, "%s/scanout.png", o.out_dir);
+    snprintf(pcap, sizeof pcap, "%s/net.pcap", o.out_dir);
     for (int kind = 0; kind < VIOSIM_TRANSPORTS; kind++) {
         struct viosim_rig rig;
         viosim_section("%s", viosim_transport_name(kind));
@@ -104,6 +105,9 @@ int main(int argc, char **argv)
 #ifdef VIO_GPU
         viosim_gpu_run(&rig, keep ? png : NULL, &r);
 #endif
+#ifdef VIO_NET
+        viosim_net_run(&rig, keep ? pcap : NULL, &r);
+#endif
         (void)keep;
         viosim_rig_done(&rig, &r);
     }
@@ -111,8 +115,12 @@ int main(int argc, char **argv)
     viosim_fault_sweep(&o, &r);
 #endif
 
+    printf("\noutput of the MMIO v2 run:\n");
 #ifdef VIO_GPU
-    printf("\noutput: %s (the GPU scanout of the MMIO v2 run)\n", png);
+    printf("  %s  the GPU scanout\n", png);
+#endif
+#ifdef VIO_NET
+    printf("  %s  the loopback NIC's frames, both directions\n", pcap);
 #endif
     printf("\nviosim: %u passed, %u failed\n", r.checks - r.failed, r.failed);
     if (o.trace && o.trace != stderr)

@@ -70,42 +70,47 @@ bool viosim_rig_build(struct viosim_rig *rig, enum viosim_transport kind,
     return ok;
 }
 
-static void found(struct viosim_rig *rig, enum ax_device_type type, struct vio_transport *t,
-                  const char *where)
+static void found(struct viosim_rig *rig, unsigned place, enum ax_device_type type,
+                  struct vio_transport *t, const char *where)
 {
-    struct viosim_found *f = &rig->found[rig->nfound++];
+    struct viosim_found *f = &rig->found[place];
+    f->present = true;
     f->type = type;
     f->t = t;
     snprintf(f->where, sizeof f->where, "%s", where);
+    rig->nfound++;
 }
 
 static void probe_mmio(struct viosim_rig *rig)
 {
-    for (unsigned slot = 0; slot < VSIM_MMIO_SLOTS && rig->nfound < PLACES; slot++) {
-        struct viosim_found *f = &rig->found[rig->nfound];
+    for (unsigned slot = 0; slot < VSIM_MMIO_SLOTS; slot++) {
+        unsigned place = 7u - slot;
+        struct vio_mmio mmio;
         enum ax_device_type type;
-        if (!ax_virtio_probe_mmio(&f->u.mmio, vsim_machine_hal(rig->m), VSIM_MMIO_SLOT_BASE(slot),
+        if (place >= PLACES ||
+            !ax_virtio_probe_mmio(&mmio, vsim_machine_hal(rig->m), VSIM_MMIO_SLOT_BASE(slot),
                                   VSIM_MMIO_STRIDE, &type))
             continue;
+        rig->found[place].u.mmio = mmio;
         char where[16];
         snprintf(where, sizeof where, "mmio%u", slot);
-        found(rig, type, &f->u.mmio.t, where);
+        found(rig, place, type, &rig->found[place].u.mmio.t, where);
     }
 }
 
 static int visit_pci(void *arg, const struct vio_pci_func_info *info)
 {
     struct viosim_rig *rig = arg;
-    if (rig->nfound == PLACES)
+    unsigned dev = (info->bdf >> 3) & 31u;
+    if (dev < 1 || dev > PLACES)
         return 0;
-    struct viosim_found *f = &rig->found[rig->nfound];
+    struct viosim_found *f = &rig->found[dev - 1];
     enum ax_device_type type;
     if (!ax_virtio_probe_pci(&f->u.pci, &rig->root, info->bdf, info, &type))
         return 0;
     char where[16];
-    snprintf(where, sizeof where, "pci %02x:%02x.%x", info->bdf >> 8, (info->bdf >> 3) & 31u,
-             info->bdf & 7u);
-    found(rig, type, &f->u.pci.t, where);
+    snprintf(where, sizeof where, "pci %02x:%02x.%x", info->bdf >> 8, dev, info->bdf & 7u);
+    found(rig, dev - 1, type, &f->u.pci.t, where);
     return 0;
 }
 
@@ -136,17 +141,18 @@ void viosim_rig_probe(struct viosim_rig *rig, struct viosim_report *r)
         probe_mmio(rig);
     viosim_check(r, rc == 0 && rig->nfound == PLACES, "bridge found %u of %u devices%s%s",
                  rig->nfound, (unsigned)PLACES, rc ? ": " : "", rc ? vio_err_name(rc) : "");
-    for (unsigned i = 0; i < rig->nfound; i++)
-        printf("        %-12s %s\n", rig->found[i].where, ax_device_type_name(rig->found[i].type));
+    for (unsigned i = 0; i < PLACES; i++) {
+        if (rig->found[i].present)
+            printf("        %-12s %s\n", rig->found[i].where,
+                   ax_device_type_name(rig->found[i].type));
+    }
 }
 
-struct viosim_found *viosim_rig_find(struct viosim_rig *rig, enum ax_device_type type, unsigned nth)
+struct viosim_found *viosim_rig_at(struct viosim_rig *rig, enum viosim_place place,
+                                   enum ax_device_type type)
 {
-    for (unsigned i = 0; i < rig->nfound; i++) {
-        if (rig->found[i].type == type && nth-- == 0)
-            return &rig->found[i];
-    }
-    return NULL;
+    struct viosim_found *f = &rig->found[place];
+    return f->present && f->type == type ? f : NULL;
 }
 
 void viosim_rig_done(struct viosim_rig *rig, struct viosim_report *r)

@@ -16,6 +16,7 @@ enum viosim_transport { VIOSIM_MMIO_V1, VIOSIM_MMIO_V2, VIOSIM_PCI, VIOSIM_TRANS
 enum viosim_place { PLACE_BLK, PLACE_GPU, PLACE_NET_LOOP, PLACE_NET_A, PLACE_NET_B, PLACES };
 
 struct viosim_found {
+    bool present;
     enum ax_device_type type;
     struct vio_transport *t;
     char where[16]; /* "mmio7", "pci 00:01.0" */
@@ -32,7 +33,7 @@ struct viosim_rig {
     struct vsim_gpu *gpu;
     struct vsim_net *net[3]; /* loopback, pair A, pair B */
     struct vio_pci_root root;
-    struct viosim_found found[PLACES];
+    struct viosim_found found[PLACES]; /* by place */
     unsigned nfound;
 };
 
@@ -42,14 +43,15 @@ bool viosim_rig_build(struct viosim_rig *rig, enum viosim_transport kind,
                       const struct viosim_opts *o, struct viosim_report *r);
 /* Finds the devices through the axdriver_virtio bridge: MMIO slots, or PCI enumeration. */
 void viosim_rig_probe(struct viosim_rig *rig, struct viosim_report *r);
-/* The @nth (0-based) device found of @type, or NULL. */
-struct viosim_found *viosim_rig_find(struct viosim_rig *rig, enum ax_device_type type,
-                                     unsigned nth);
+/* The device the bridge found at @place, when it has type @type; otherwise NULL. */
+struct viosim_found *viosim_rig_at(struct viosim_rig *rig, enum viosim_place place,
+                                   enum ax_device_type type);
 /* Leak checks, then frees the machine. */
 void viosim_rig_done(struct viosim_rig *rig, struct viosim_report *r);
 
 /* Scenarios on a probed rig; @png / @pcap name output files, or NULL for none. */
 void viosim_blk_run(struct viosim_rig *rig, struct viosim_report *r);
 void viosim_gpu_run(struct viosim_rig *rig, const char *png, struct viosim_report *r);
+void viosim_net_run(struct viosim_rig *rig, const char *pcap, struct viosim_report *r);
 
 #endif
