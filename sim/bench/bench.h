@@ -45,4 +45,14 @@ int bench_blk(const struct bench_opts *o, enum bench_transport tr, uint32_t size
 int bench_gpu(const struct bench_opts *o, enum bench_transport tr, uint32_t width, uint32_t height,
               uint64_t *ops, uint64_t *ns);
 
+enum bench_net_mode {
+    BENCH_NET_TX,       /* transmit only: the device has no peer and drops each frame */
+    BENCH_NET_RX,       /* receive only: frames injected on the wire side */
+    BENCH_NET_LOOPBACK, /* each frame transmitted and received back */
+};
+
+/* Packets of @frame bytes per second in @mode over MMIO v2, queues of 256, batches of 64. */
+int bench_net(const struct bench_opts *o, enum bench_net_mode mode, uint32_t frame, uint64_t *ops,
+              uint64_t *ns);
+
 #endif

@@ -85,6 +85,24 @@ static void gpu_section(const struct bench_opts *o)
 }
 #endif
 
+#ifdef VIO_NET
+static void net_section(const struct bench_opts *o)
+{
+    static const char *const modes[] = {"transmit", "receive", "loopback tx+rx"};
+    static const uint32_t frames[] = {64, 1514};
+    printf("\nnet packets, MMIO v2, queues of 256, batches of 64, buffers in guest memory\n");
+    for (int mode = BENCH_NET_TX; mode <= BENCH_NET_LOOPBACK; mode++) {
+        for (size_t f = 0; f < 2; f++) {
+            uint64_t ops = 0, ns = 0;
+            int rc = bench_net(o, mode, frames[f], &ops, &ns);
+            char label[64];
+            snprintf(label, sizeof label, "net %s, %u B frames", modes[mode], frames[f]);
+            print_result(label, rc, ops, ns, frames[f]);
+        }
+    }
+}
+#endif
+
 int main(int argc, char **argv)
 {
     struct bench_opts o = {.seconds = 0.5};
@@ -103,6 +121,9 @@ int main(int argc, char **argv)
     printf("viosim-bench: %.2f s per figure, one thread\n", o.seconds);
 #ifdef VIO_BLOCK
     blk_section(&o);
+#endif
+#ifdef VIO_NET
+    net_section(&o);
 #endif
 #ifdef VIO_GPU
     gpu_section(&o);
