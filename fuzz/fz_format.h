@@ -45,6 +45,58 @@
     X(32, share_fail)                                                                              \
     X(16, ops_len)
 
+/*
+ * fuzz_pci: a root complex and up to 8 functions. Then nfuncs times
+ * FZ_PCI_FUNC_HEADER followed by cfg_len bytes of configuration space (the
+ * rest of the 256 reads 0); then ops_len bytes of op script, shared by the
+ * functions driven; the rest deviates reads of the virtio structures.
+ */
+#define FZ_PCI_HEADER(X)                                                                           \
+    X(8, flags)     /* FZ_PCI_CAM, FZ_PCI_ASSIGN, FZ_PCI_MEM64, FZ_PCI_CORE_PROBE */               \
+    X(8, bus_last)  /* buses 0..bus_last % 4 */                                                    \
+    X(8, nfuncs)    /* modulo 9 */                                                                 \
+    X(64, features) /* offered by every virtio function */                                         \
+    X(16, queue_max)                                                                               \
+    X(16, num_queues) /* common configuration num_queues; 0: the device type's */                  \
+    X(16, notify_off) /* every queue's queue_notify_off */                                         \
+    X(16, queue_size)                                                                              \
+    X(32, dma_fail)                                                                                \
+    X(32, share_fail)                                                                              \
+    X(8, ops_len)
+
+#define FZ_PCI_FUNC_HEADER(X)                                                                      \
+    X(16, bdf)                                                                                     \
+    X(32, mask0) /* per BAR: the bits that stick when written (its size and type) */               \
+    X(32, mask1)                                                                                   \
+    X(32, mask2)                                                                                   \
+    X(32, mask3)                                                                                   \
+    X(32, mask4)                                                                                   \
+    X(32, mask5)                                                                                   \
+    X(8, cfg_len)
+
+#define FZ_PCI_CAM 1u        /* CAM (256 bytes a function), else ECAM */
+#define FZ_PCI_ASSIGN 2u     /* vio_pci_assign_resources before enumerating */
+#define FZ_PCI_MEM64 4u      /* the root has a 64-bit window */
+#define FZ_PCI_CORE_PROBE 8u /* vio_pci_probe rather than the bridge's probe */
+
+struct fz_pci_hdr {
+    FZ_PCI_HEADER(FZ_DECL)
+};
+
+struct fz_pci_func_hdr {
+    FZ_PCI_FUNC_HEADER(FZ_DECL)
+};
+
+static inline void fz_read_pci_hdr(struct fz_pci_hdr *h, struct fz_in *in)
+{
+    FZ_PCI_HEADER(FZ_READ)
+}
+
+static inline void fz_read_pci_func_hdr(struct fz_pci_func_hdr *h, struct fz_in *in)
+{
+    FZ_PCI_FUNC_HEADER(FZ_READ)
+}
+
 struct fz_probe_hdr {
     FZ_PROBE_HEADER(FZ_DECL)
 };

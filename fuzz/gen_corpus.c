@@ -60,6 +60,16 @@ void fz_seed_ring_hdr(struct fz_seed *s, const struct fz_ring_hdr *h)
     FZ_RING_HEADER(FZ_WRITE)
 }
 
+void fz_seed_pci_hdr(struct fz_seed *s, const struct fz_pci_hdr *h)
+{
+    FZ_PCI_HEADER(FZ_WRITE)
+}
+
+void fz_seed_pci_func_hdr(struct fz_seed *s, const struct fz_pci_func_hdr *h)
+{
+    FZ_PCI_FUNC_HEADER(FZ_WRITE)
+}
+
 void fz_seed_save(const char *target, const char *name, const struct fz_seed *s)
 {
     char path[4096];
@@ -88,5 +98,6 @@ int main(int argc, char **argv)
         return 1;
     }
     fz_seeds_mmio();
+    fz_seeds_pci();
     return 0;
 }
