@@ -35,44 +35,49 @@ int vsim_chain_for_each(const struct vsim_chain *c, bool writable, uint64_t off,
     return 0;
 }
 
-struct copy {
-    uint8_t *flat;
-    uint64_t start;
-    size_t done;
-    int mode; /* 0 read out of the chain, 1 write into it, 2 fill */
-    uint8_t byte;
-};
+/*
+ * The copies every request makes (header, data, status) walk the segments
+ * directly instead of through vsim_chain_for_each's callback per piece.
+ */
+enum copy_mode { COPY_OUT, COPY_IN, COPY_FILL };
 
-static int copy_piece(void *ctx, uint8_t *p, size_t len, uint64_t stream_off)
+static inline size_t copy_stream(const struct vsim_chain *c, bool writable, uint64_t off,
+                                 uint8_t *flat, size_t len, enum copy_mode mode, uint8_t byte)
 {
-    struct copy *cp = ctx;
-    if (cp->mode == 0)
-        memcpy(cp->flat + (stream_off - cp->start), p, len);
-    else if (cp->mode == 1)
-        memcpy(p, cp->flat + (stream_off - cp->start), len);
-    else
-        memset(p, cp->byte, len);
-    cp->done += len;
-    return 0;
+    const struct vsim_seg *s;
+    uint32_t n;
+    size_t done = 0;
+    stream(c, writable, &s, &n);
+    for (uint32_t i = 0; i < n && done < len; i++) {
+        if (off >= s[i].len) {
+            off -= s[i].len;
+            continue;
+        }
+        size_t take = s[i].len - off < len - done ? (size_t)(s[i].len - off) : len - done;
+        uint8_t *p = s[i].p + off;
+        if (mode == COPY_OUT)
+            memcpy(flat + done, p, take);
+        else if (mode == COPY_IN)
+            memcpy(p, flat + done, take);
+        else
+            memset(p, byte, take);
+        done += take;
+        off = 0;
+    }
+    return done;
 }
 
 size_t vsim_chain_read(const struct vsim_chain *c, uint64_t off, void *dst, size_t len)
 {
-    struct copy cp = {.flat = dst, .start = off, .mode = 0};
-    vsim_chain_for_each(c, false, off, len, copy_piece, &cp);
-    return cp.done;
+    return copy_stream(c, false, off, dst, len, COPY_OUT, 0);
 }
 
 size_t vsim_chain_write(const struct vsim_chain *c, uint64_t off, const void *src, size_t len)
 {
-    struct copy cp = {.flat = (uint8_t *)(uintptr_t)src, .start = off, .mode = 1};
-    vsim_chain_for_each(c, true, off, len, copy_piece, &cp);
-    return cp.done;
+    return copy_stream(c, true, off, (uint8_t *)(uintptr_t)src, len, COPY_IN, 0);
 }
 
 size_t vsim_chain_fill(const struct vsim_chain *c, uint64_t off, uint8_t byte, size_t len)
 {
-    struct copy cp = {.flat = NULL, .start = off, .mode = 2, .byte = byte};
-    vsim_chain_for_each(c, true, off, len, copy_piece, &cp);
-    return cp.done;
+    return copy_stream(c, true, off, NULL, len, COPY_FILL, byte);
 }

@@ -4,20 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "vio/err.h"
 #include "vsim/fault.h"
 
-struct plan_rule {
-    struct vsim_fault_rule r;
-    uint64_t seen; /* occurrences of the point on a matching device */
-    uint64_t fired;
-    uint64_t rng; /* VSIM_TRIGGER_PROB state */
-};
-
-struct vsim_fault_plan {
-    struct plan_rule rules[VSIM_FAULT_RULES_MAX];
-    size_t n;
-};
+_Static_assert(VSIM_FAULT_POINT_COUNT <= 64, "one bit per point in vsim_fault_plan.armed");
 
 static const struct vsim_fault_point_info points[VSIM_FAULT_POINT_COUNT] = {
 #define VSIM__FAULT_INFO(e, name, scope, arg, text)                                                \
@@ -100,8 +91,10 @@ int vsim_fault_add(struct vsim_fault_plan *p, const struct vsim_fault_rule *rule
         return VIO_ERR_INVALID_PARAM;
     if (p->n == VSIM_FAULT_RULES_MAX)
         return VIO_ERR_QUEUE_FULL;
-    struct plan_rule *pr = &p->rules[p->n++];
-    *pr = (struct plan_rule){.r = *rule, .rng = rule->seed};
+    struct vsim__fault_rule *pr = &p->rules[p->n++];
+    *pr = (struct vsim__fault_rule){
+        .r = *rule, .any_device = strcmp(rule->device, "*") == 0, .rng = rule->seed};
+    p->armed |= UINT64_C(1) << rule->point;
     return VIO_OK;
 }
 
@@ -250,17 +243,18 @@ uint64_t vsim_fault_fired(const struct vsim_fault_plan *p, size_t i)
 void vsim_fault_clear(struct vsim_fault_plan *p)
 {
     p->n = 0;
+    p->armed = 0;
 }
 
 bool vsim_fault_hit(struct vsim_fault_plan *p, const char *device, enum vsim_fault_point point,
                     uint64_t *value)
 {
-    struct plan_rule *hit = NULL;
-    if (!p || p->n == 0)
+    struct vsim__fault_rule *hit = NULL;
+    if (!vsim__fault_armed(p, point))
         return false;
     for (size_t i = 0; i < p->n; i++) {
-        struct plan_rule *pr = &p->rules[i];
-        if (pr->r.point != point || (strcmp(pr->r.device, "*") && strcmp(pr->r.device, device)))
+        struct vsim__fault_rule *pr = &p->rules[i];
+        if (pr->r.point != point || (!pr->any_device && strcmp(pr->r.device, device)))
             continue;
         pr->seen++;
         bool fire = false;

@@ -30,7 +30,12 @@ static inline uint32_t vsim__ld32(const uint8_t *p)
 }
 static inline uint64_t vsim__ld64(const uint8_t *p)
 {
-    return vsim__ld32(p) | ((uint64_t)vsim__ld32(p + 4) << 32);
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
 }
 static inline void vsim__st16(uint8_t *p, uint16_t v)
 {
@@ -70,8 +75,9 @@ struct vsim__mem {
     size_t dma_pages;
     size_t shares;
     uint64_t bounces;
-    struct vsim__share *tab; /* open addressing on paddr */
-    size_t tab_cap;          /* power of 2 */
+    struct vsim__share *tab; /* open addressing on paddr, at most a quarter full */
+    size_t tab_cap;          /* 1 << tab_bits */
+    unsigned tab_bits;
 };
 
 enum vsim__owner { VSIM__PAGE_FREE, VSIM__PAGE_DMA, VSIM__PAGE_BOUNCE, VSIM__PAGE_USER };
@@ -93,6 +99,27 @@ static inline uint8_t *vsim__mem_host(const struct vsim__mem *g, uint64_t paddr,
 int vsim__mem_share(struct vsim_machine *m, void *buf, size_t len, int dir, bool bounce,
                     uint64_t *paddr);
 void vsim__mem_unshare(struct vsim_machine *m, uint64_t paddr, void *buf, size_t len, int dir);
+
+/* ---- fault plan (fault.c) ---- */
+struct vsim__fault_rule {
+    struct vsim_fault_rule r;
+    bool any_device; /* device "*" */
+    uint64_t seen;   /* occurrences of the point on a matching device */
+    uint64_t fired;
+    uint64_t rng; /* VSIM_TRIGGER_PROB state */
+};
+
+struct vsim_fault_plan {
+    uint64_t armed; /* bit per enum vsim_fault_point that some rule names */
+    struct vsim__fault_rule rules[VSIM_FAULT_RULES_MAX];
+    size_t n;
+};
+
+/* Could a rule fire at @point? Tested inline first: most requests meet no rule at all. */
+static inline bool vsim__fault_armed(const struct vsim_fault_plan *p, enum vsim_fault_point point)
+{
+    return p && (unsigned)point < VSIM_FAULT_POINT_COUNT && (p->armed >> point) & 1u;
+}
 
 /* ---- machine (machine.c) ---- */
 struct vsim__region {
@@ -171,6 +198,17 @@ struct vsim_device {
     uint64_t interrupts;
     struct vsim_vq *vqs;
 };
+
+/* vsim_device_has and vsim_device_fault for the per-request paths, with their tests inline. */
+static inline bool vsim__device_has(const struct vsim_device *d, unsigned bit)
+{
+    return bit < 64 && (d->accepted >> bit) & 1u;
+}
+static inline bool vsim__device_fault(struct vsim_device *d, enum vsim_fault_point point,
+                                      uint64_t *value)
+{
+    return vsim__fault_armed(d->m->faults, point) && vsim_device_fault(d, point, value);
+}
 
 void vsim__vq_reset(struct vsim_vq *vq);
 /* Book-keeping of an available buffer notification; @defer: it waits for relax. */

@@ -191,7 +191,8 @@ static int hal_share(void *ctx, void *buf, size_t len, enum vio_dma_dir dir, vio
                             "share(buf=%p, len=%zu, dir=%d)", buf, len, (int)dir);
         return VIO_ERR_INVALID_PARAM;
     }
-    if (vsim_fault_hit(m->faults, "hal", VSIM_FAULT_SHARE, NULL))
+    if (vsim__fault_armed(m->faults, VSIM_FAULT_SHARE) &&
+        vsim_fault_hit(m->faults, "hal", VSIM_FAULT_SHARE, NULL))
         return VIO_ERR_DMA_ERROR;
     return vsim__mem_share(m, buf, len, (int)dir, m->bounce_all, paddr);
 }

@@ -144,6 +144,7 @@ static struct desc read_desc(const uint8_t *table, uint32_t i)
 
 static bool walk(struct vsim_vq *vq, uint16_t head, struct vsim_chain *c)
 {
+    const struct vsim__mem *g = &vq->dev->m->mem;
     const uint8_t *table = vq->desc;
     uint32_t table_n = vq->num, i = head, steps = 0;
     bool indirect = false, seen_write = false;
@@ -157,7 +158,7 @@ static bool walk(struct vsim_vq *vq, uint16_t head, struct vsim_chain *c)
                 vq->index, head, indirect ? table_n : vq->num);
         struct desc d = read_desc(table, i);
         if (d.flags & VSIM_VRING_DESC_F_INDIRECT) {
-            if (!vsim_device_has(vq->dev, VSIM_F_INDIRECT_DESC))
+            if (!vsim__device_has(vq->dev, VSIM_F_INDIRECT_DESC))
                 BAD(VSIM_RULE_DESC_INDIRECT_FEAT, "q%u desc %u INDIRECT not negotiated", vq->index,
                     i);
             if (indirect)
@@ -166,7 +167,7 @@ static bool walk(struct vsim_vq *vq, uint16_t head, struct vsim_chain *c)
                 BAD(VSIM_RULE_DESC_INDIRECT_NEXT, "q%u desc %u INDIRECT|NEXT", vq->index, i);
             if (d.len == 0 || d.len % VSIM_VRING_DESC_SIZE)
                 BAD(VSIM_RULE_DESC_INDIRECT_LEN, "q%u indirect table len %u", vq->index, d.len);
-            table = vsim__mem_host(&vq->dev->m->mem, d.addr, d.len);
+            table = vsim__mem_host(g, d.addr, d.len);
             if (!table)
                 BAD(VSIM_RULE_DESC_ADDR, "q%u indirect table 0x%llx+%u outside guest memory",
                     vq->index, (unsigned long long)d.addr, d.len);
@@ -176,7 +177,7 @@ static bool walk(struct vsim_vq *vq, uint16_t head, struct vsim_chain *c)
             steps = 0;
             continue;
         }
-        uint8_t *p = vsim__mem_host(&vq->dev->m->mem, d.addr, d.len);
+        uint8_t *p = vsim__mem_host(g, d.addr, d.len);
         if (!p)
             BAD(VSIM_RULE_DESC_ADDR, "q%u desc %u buffer 0x%llx+%u outside guest memory", vq->index,
                 i, (unsigned long long)d.addr, d.len);
@@ -215,7 +216,7 @@ uint16_t vsim_vq_avail_pending(const struct vsim_vq *vq)
 static void check_avail_flags(struct vsim_vq *vq)
 {
     uint16_t flags = vsim__ld16(vq->avail);
-    bool event_idx = vsim_device_has(vq->dev, VSIM_F_EVENT_IDX);
+    bool event_idx = vsim__device_has(vq->dev, VSIM_F_EVENT_IDX);
     if (vq->avail_flags_reported || flags == 0 || (!event_idx && flags == 1))
         return;
     vq->avail_flags_reported = true;
@@ -242,7 +243,8 @@ bool vsim_vq_pop(struct vsim_vq *vq, struct vsim_chain *c)
         stop(vq);
         return false;
     }
-    uint16_t head = vsim__ld16(vq->avail + AVAIL_RING + 2u * (vq->last_avail % vq->num));
+    /* num is a power of two (vsim_vq_enable): a mask, not a division per request */
+    uint16_t head = vsim__ld16(vq->avail + AVAIL_RING + 2u * (vq->last_avail & (vq->num - 1u)));
     vq->last_avail++;
     *c = (struct vsim_chain){.head = head, .second = UINT32_MAX, .seg = vq->segs};
     if (head >= vq->num) {
@@ -278,21 +280,21 @@ void vsim_vq_push(struct vsim_vq *vq, const struct vsim_chain *c, uint32_t len)
     uint64_t v = vq->num;
     if (!vq->ready)
         return;
-    if (vsim_device_fault(d, VSIM_FAULT_NO_COMPLETE, NULL)) {
+    if (vsim__device_fault(d, VSIM_FAULT_NO_COMPLETE, NULL)) {
         vsim__trace(d->m, "%s q%u head=%u never completed", d->label, vq->index, c->head);
         return;
     }
     /* Every used-ring point counts every completion, whichever fires. */
-    bool bad_range = vsim_device_fault(d, VSIM_FAULT_USED_ID_RANGE, &v);
-    bool not_head = vsim_device_fault(d, VSIM_FAULT_USED_ID_NOT_HEAD, NULL);
+    bool bad_range = vsim__device_fault(d, VSIM_FAULT_USED_ID_RANGE, &v);
+    bool not_head = vsim__device_fault(d, VSIM_FAULT_USED_ID_NOT_HEAD, NULL);
     if (bad_range)
         id = v <= UINT32_MAX ? (uint32_t)v : vq->num;
     else if (not_head)
         id = c->second != UINT32_MAX ? c->second : (c->head + 1u) % vq->num;
     v = c->write_len + 1;
-    if (vsim_device_fault(d, VSIM_FAULT_USED_LEN, &v))
+    if (vsim__device_fault(d, VSIM_FAULT_USED_LEN, &v))
         len = v <= UINT32_MAX ? (uint32_t)v : UINT32_MAX;
-    uint8_t *e = vq->used + USED_RING + USED_ELEM * (vq->used_idx % vq->num);
+    uint8_t *e = vq->used + USED_RING + USED_ELEM * (vq->used_idx & (vq->num - 1u));
     vsim__st32(e, id);
     vsim__st32(e + 4, len);
     vq->used_idx++;
@@ -312,7 +314,7 @@ void vsim__vq_notified(struct vsim_vq *vq, bool defer)
 {
     uint16_t idx = vsim__ld16(vq->avail + AVAIL_IDX);
     bool wanted;
-    if (vsim_device_has(vq->dev, VSIM_F_EVENT_IDX)) {
+    if (vsim__device_has(vq->dev, VSIM_F_EVENT_IDX)) {
         wanted = vsim_need_event(vq->avail_event, idx, vq->notify_avail);
     } else {
         wanted = !(vsim__ld16(vq->used) & VSIM_VRING_USED_F_NO_NOTIFY);
@@ -331,7 +333,7 @@ void vsim_vq_flush(struct vsim_vq *vq)
 {
     if (!vq->ready)
         return;
-    bool event_idx = vsim_device_has(vq->dev, VSIM_F_EVENT_IDX);
+    bool event_idx = vsim__device_has(vq->dev, VSIM_F_EVENT_IDX);
     if (event_idx) {
         /*
          * Ask for a notification as soon as the next chain is made available;

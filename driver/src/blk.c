@@ -75,9 +75,10 @@ void vio_blk_deinit(struct vio_blk *b)
 
 static int blk_check_rw(const struct vio_blk *b, uint64_t sector, const void *buf, size_t len)
 {
-    if (buf == NULL || len == 0 || len % b->blk_size != 0 || len > VIO_BLK_MAX_TRANSFER)
+    /* blk_size is a power of two (blk_read_config): masks, not two divisions per request */
+    if (buf == NULL || len == 0 || (len & (b->blk_size - 1u)) != 0 || len > VIO_BLK_MAX_TRANSFER)
         return VIO_ERR_INVALID_PARAM;
-    if (sector % (b->blk_size / VIO_BLK_SECTOR_SIZE) != 0)
+    if ((sector & (b->blk_size / VIO_BLK_SECTOR_SIZE - 1u)) != 0)
         return VIO_ERR_INVALID_PARAM;
     /* Device Operation: no request may reach beyond capacity */
     uint64_t sectors = len / VIO_BLK_SECTOR_SIZE;

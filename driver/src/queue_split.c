@@ -198,17 +198,26 @@ int vio_queue_init(struct vio_queue *q, struct vio_transport *t, uint16_t idx, u
     return 0;
 }
 
+static void unshare_one(const struct vio_hal *hal, const struct vio__shadow_desc *s)
+{
+    enum vio_dma_dir dir = (s->flags & VIO_DESC_F_WRITE) ? VIO_DMA_FROM_DEVICE : VIO_DMA_TO_DEVICE;
+    hal->unshare(hal->ctx, s->addr, s->buf, s->len, dir);
+}
+
 /* Unshares the first @count buffers of the chain at @head, as recorded in the shadow. */
 static void unshare_entries(struct vio_queue *q, uint16_t head, bool indirect, unsigned count)
 {
     const struct vio_hal *hal = q->hal;
+    if (indirect) {
+        const struct vio__shadow_desc *entries = indirect_shadow(q, head);
+        for (unsigned i = 0; i < count; i++)
+            unshare_one(hal, &entries[i]);
+        return;
+    }
     uint16_t d = head;
     for (unsigned i = 0; i < count; i++) {
-        struct vio__shadow_desc *s = indirect ? &indirect_shadow(q, head)[i] : &q->shadow[d];
-        enum vio_dma_dir dir =
-            (s->flags & VIO_DESC_F_WRITE) ? VIO_DMA_FROM_DEVICE : VIO_DMA_TO_DEVICE;
-        hal->unshare(hal->ctx, s->addr, s->buf, s->len, dir);
-        d = s->next;
+        unshare_one(hal, &q->shadow[d]);
+        d = q->shadow[d].next;
     }
 }
 
@@ -234,6 +243,25 @@ static void publish_desc(volatile struct vio__vring_desc *d, const struct vio__s
     d->len = s->len;
     d->flags = s->flags;
     d->next = s->next;
+}
+
+/*
+ * Shares buffer @i of a chain of @n into shadow entry @s (all but its next).
+ * Message Framing: device-writable buffers come after the readable ones.
+ */
+static int share_entry(const struct vio_hal *hal, struct vio__shadow_desc *s,
+                       const struct vio_sg *sg, bool out, bool more)
+{
+    vio_paddr_t pa = 0;
+    int rc =
+        hal->share(hal->ctx, sg->buf, sg->len, out ? VIO_DMA_TO_DEVICE : VIO_DMA_FROM_DEVICE, &pa);
+    if (rc < 0)
+        return rc;
+    s->addr = pa;
+    s->buf = sg->buf;
+    s->len = sg->len;
+    s->flags = (uint16_t)((out ? 0 : VIO_DESC_F_WRITE) | (more ? VIO_DESC_F_NEXT : 0));
+    return 0;
 }
 
 int vio_queue_add(struct vio_queue *q, const struct vio_sg *sg, unsigned n_out, unsigned n_in,
@@ -270,41 +298,27 @@ int vio_queue_add(struct vio_queue *q, const struct vio_sg *sg, unsigned n_out, 
         return VIO_ERR_QUEUE_FULL;
 
     /*
-     * Share every buffer before taking any descriptor, so a failure leaves the
-     * free list as it was. In a direct chain the free list's next links
-     * become the chain's links (Placing Buffers Into The Descriptor Table).
+     * Share every buffer before the chain leaves the free list, so a failure
+     * leaves it as it was. Entries are published as they are shared: only
+     * free descriptors (or the head's own indirect table) are written, which
+     * the device has no business reading before the avail idx names them. In
+     * a direct chain the free list's next links become the chain's links
+     * (Placing Buffers Into The Descriptor Table).
      */
     const struct vio_hal *hal = q->hal;
     uint16_t head = q->free_head;
-    uint16_t d = head, last = head;
-    for (unsigned i = 0; i < n; i++) {
-        struct vio__shadow_desc *s = indirect ? &indirect_shadow(q, head)[i] : &q->shadow[d];
-        bool out = i < n_out;
-        vio_paddr_t pa = 0;
-        int rc = hal->share(hal->ctx, sg[i].buf, sg[i].len,
-                            out ? VIO_DMA_TO_DEVICE : VIO_DMA_FROM_DEVICE, &pa);
-        if (rc < 0) {
-            unshare_entries(q, head, indirect, i);
-            return VIO_ERR_DMA_ERROR;
-        }
-        s->addr = pa;
-        s->buf = sg[i].buf;
-        s->len = sg[i].len;
-        /* Message Framing: device-writable buffers come after the readable ones */
-        s->flags = (uint16_t)((out ? 0 : VIO_DESC_F_WRITE) | (i + 1 < n ? VIO_DESC_F_NEXT : 0));
-        if (indirect) {
-            s->next = (uint16_t)(i + 1 < n ? i + 1 : 0);
-        } else {
-            last = d;
-            d = s->next;
-        }
-    }
-
+    uint16_t last = head;
     if (indirect) {
+        struct vio__shadow_desc *entries = indirect_shadow(q, head);
         volatile struct vio__vring_desc *table = indirect_table(q, head);
-        const struct vio__shadow_desc *entries = indirect_shadow(q, head);
-        for (unsigned i = 0; i < n; i++)
+        for (unsigned i = 0; i < n; i++) {
+            if (share_entry(hal, &entries[i], &sg[i], i < n_out, i + 1 < n) < 0) {
+                unshare_entries(q, head, true, i);
+                return VIO_ERR_DMA_ERROR;
+            }
+            entries[i].next = (uint16_t)(i + 1 < n ? i + 1 : 0);
             publish_desc(&table[i], &entries[i]);
+        }
         /* Indirect Descriptors: INDIRECT alone, never with NEXT */
         struct vio__shadow_desc *s = &q->shadow[head];
         s->addr = q->ind_pa + (vio_paddr_t)head * VIO_QUEUE_MAX_SG * sizeof *table;
@@ -313,10 +327,16 @@ int vio_queue_add(struct vio_queue *q, const struct vio_sg *sg, unsigned n_out, 
         s->flags = VIO_DESC_F_INDIRECT;
         publish_desc(&q->desc[head], s);
     } else {
-        d = head;
+        uint16_t d = head;
         for (unsigned i = 0; i < n; i++) {
-            publish_desc(&q->desc[d], &q->shadow[d]);
-            d = q->shadow[d].next;
+            struct vio__shadow_desc *s = &q->shadow[d];
+            if (share_entry(hal, s, &sg[i], i < n_out, i + 1 < n) < 0) {
+                unshare_entries(q, head, false, i);
+                return VIO_ERR_DMA_ERROR;
+            }
+            publish_desc(&q->desc[d], s);
+            last = d;
+            d = s->next;
         }
     }
 

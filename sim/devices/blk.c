@@ -205,7 +205,7 @@ static uint32_t serve(struct vsim_blk *b, const struct vsim_chain *c)
     bool data_done = false;
 
     v = VSIM_BLK_S_IOERR;
-    if (vsim_device_fault(b->dev, VSIM_FAULT_STATUS, &v)) {
+    if (vsim__device_fault(b->dev, VSIM_FAULT_STATUS, &v)) {
         status = (uint8_t)v;
     } else if (type == VSIM_BLK_T_IN || type == VSIM_BLK_T_OUT) {
         bool in = type == VSIM_BLK_T_IN;
