@@ -1,19 +1,32 @@
 """The QEMU configurations: each boots once with all its devices and is one CTest test.
 
 Add a configuration by adding an entry to CONFIGS (README.md explains how);
-CMake reads the names from `qemu_run.py --list` at configure time.
+CMake reads the names from `qemu_run.py --list` at configure time, and those
+of `--list-disabled` become CTest tests that are listed but not run.
 """
 
 from qemu_devices import Blk, Gpu
+from qemu_net import Net
 from qemu_transports import MMIO_LEGACY, MMIO_MODERN, PCI_MODERN, PCI_TRANSITIONAL
 
 
 class Config:
-    def __init__(self, transport, devices, extra_args=(), timeout=30):
+    """A transport and its devices; @disabled (a reason) keeps CTest from running it."""
+
+    def __init__(self, transport, devices, extra_args=(), timeout=30, disabled=None):
         self.transport = transport
         self.devices = devices
         self.extra_args = list(extra_args)
         self.timeout = timeout
+        self.disabled = disabled
+
+
+# QEMU 7.2 leaves num_buffers unwritten in a 12-byte receive header when MRG_RXBUF is not
+# negotiated (Processing of Incoming Packets says it MUST set 1), and driver/src/net.c refuses
+# any value but 1 there. ax_virtio_net_init never negotiates MRG_RXBUF, so every modern
+# virtio-net device fails its first receive; legacy devices have the 10-byte header.
+NUM_BUFFERS_DISAGREEMENT = ("QEMU does not write num_buffers without MRG_RXBUF and the driver "
+                            "refuses the frame (README.md: Known disagreements)")
 
 
 def blk_bench():
@@ -46,13 +59,21 @@ def blk_pci_variations():
 
 
 CONFIGS = {
-    "mmio-legacy": lambda: Config(MMIO_LEGACY, blk_bench() + [Gpu(xres=640, yres=480)]),
+    "mmio-legacy": lambda: Config(MMIO_LEGACY, blk_bench() + [
+        Gpu(xres=640, yres=480), Net(), Net({"mrg_rxbuf": "off"}),
+        Net({"event_idx": "off", "indirect_desc": "off"})]),
     "mmio-modern": lambda: Config(MMIO_MODERN, blk_bench() + [Gpu()]),
     "mmio-legacy-blk": lambda: Config(MMIO_LEGACY, blk_variations()),
     "mmio-modern-blk": lambda: Config(MMIO_MODERN, blk_variations()),
     "pci-modern": lambda: Config(PCI_MODERN, blk_bench() + [Gpu(xres=800, yres=600)]
                                  + blk_pci_variations()),
-    "pci-transitional": lambda: Config(PCI_TRANSITIONAL, [Blk("blk-transitional"),
-                                                          Blk("blk-ro", readonly=True)]
-                                       + blk_pci_variations()),
+    "pci-transitional": lambda: Config(PCI_TRANSITIONAL, [
+        Blk("blk-transitional"), Blk("blk-ro", readonly=True)] + blk_pci_variations()),
+    # the network on the modern interface, one configuration per transport
+    "mmio-modern-net": lambda: Config(MMIO_MODERN, [Net(), Net({"mrg_rxbuf": "off"})],
+                                      disabled=NUM_BUFFERS_DISAGREEMENT),
+    "pci-modern-net": lambda: Config(PCI_MODERN, [Net(), Net({"mrg_rxbuf": "off"})],
+                                     disabled=NUM_BUFFERS_DISAGREEMENT),
+    "pci-transitional-net": lambda: Config(PCI_TRANSITIONAL, [Net()],
+                                           disabled=NUM_BUFFERS_DISAGREEMENT),
 }

@@ -9,7 +9,7 @@ Each check returns a list of problems.
 import re
 from pathlib import Path
 
-from qemu_transports import parse_info, step_line
+from qemu_transports import check_offer, parse_info, step_line
 
 SECTOR = 512
 
@@ -115,10 +115,7 @@ class Blk:
         offered = int(info["offered"], 16)
         negotiated = int(info["negotiated"], 16)
         supported = int(info["supported"], 16)
-        for bit, present in self.expected_offer(transport).items():
-            if bool(offered & bit) != present:
-                errs.append(f"{who}: feature bit {bit.bit_length() - 1} offered={bool(offered & bit)}, "
-                            f"expected {present}")
+        errs += check_offer(who, offered, self.expected_offer(transport))
         if negotiated != offered & supported:
             errs.append(f"{who}: negotiated {negotiated:#x}, expected offered & supported = "
                         f"{offered & supported:#x}")
@@ -301,10 +298,7 @@ class Gpu:
             errs.append(f"{who}: negotiated {negotiated:#x}, expected offered & supported")
         expect_offer = {F_GPU_EDID: True, F_VERSION_1: not transport.legacy,
                         F_EVENT_IDX: True, F_INDIRECT_DESC: True}
-        for bit, present in expect_offer.items():
-            if bool(offered & bit) != present:
-                errs.append(f"{who}: feature bit {bit.bit_length() - 1} offered={bool(offered & bit)}, "
-                            f"expected {present}")
+        errs += check_offer(who, offered, expect_offer)
         want = {"name": "virtio-gpu", "legacy": str(int(transport.legacy)), "scanouts": "1",
                 "width": str(self.width), "height": str(self.height),
                 "fb_size": str(4 * self.width * self.height), "need_flush": "1"}

@@ -160,6 +160,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("config", nargs="?", help="configuration name (see --list)")
     ap.add_argument("--list", action="store_true", help="print the configuration names")
+    ap.add_argument("--list-disabled", action="store_true",
+                    help="print the names of the configurations CTest does not run")
     ap.add_argument("--image", help="the guest ELF (vio-guest-riscv64.elf)")
     ap.add_argument("--require-image", action="store_true",
                     help="a missing image is a failure (the build was meant to make it)")
@@ -171,6 +173,9 @@ def main():
 
     if args.list:
         print("\n".join(CONFIGS))
+        return 0
+    if args.list_disabled:
+        print("\n".join(name for name, make in CONFIGS.items() if make().disabled))
         return 0
     if args.config not in CONFIGS or not args.image or not args.workdir:
         ap.error(f"need --image, --workdir and one of: {', '.join(CONFIGS)}")
@@ -185,6 +190,8 @@ def main():
         return skip_or_fail(f"guest image {args.image} missing (clang and ld.lld build it)")
 
     config = CONFIGS[args.config]()
+    if config.disabled:
+        print(f"qemu_run: note: {args.config} is disabled in CTest: {config.disabled}")
     workdir = Path(args.workdir)
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)

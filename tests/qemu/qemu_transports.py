@@ -30,6 +30,13 @@ def parse_info(lines, who):
     return dict(kv.split("=", 1) for kv in found[0].split()[2:] if "=" in kv)
 
 
+def check_offer(who, offered, expected):
+    """Problems with the offered feature bits: @expected maps a bit to whether it must be there."""
+    return [f"{who}: feature bit {bit.bit_length() - 1} offered={bool(offered & bit)}, "
+            f"expected {present}" for bit, present in expected.items()
+            if bool(offered & bit) != present]
+
+
 def pci_functions(lines):
     """The function count of the guest's enumeration line, or None."""
     m = next(filter(None, (re.fullmatch(r"pci: enumerate buses \d+\.\.\d+: (\d+) functions.* ok", l)
@@ -60,7 +67,7 @@ class Transport:
 
 
 class Mmio(Transport):
-    """virtio-mmio on the riscv64 virt machine: 8 slots, filled from slot 7 down, legacy unless forced."""
+    """virtio-mmio on the riscv64 virt machine: 8 slots, filled from 7 down, legacy by default."""
 
     queue_size_visible = False  # QueueNumMax reads 1024 whatever queue-size= says
 
@@ -108,6 +115,9 @@ class Pci(Transport):
         props = [f"addr={index + 1:#x}"]
         if self.modern:
             props.append("disable-legacy=on")
+        if kind == "net":
+            # no option ROM: nothing would run it, and Debian ships it only in ipxe-qemu
+            props.append("romfile=")
         return props
 
     def location(self, index):
