@@ -139,8 +139,8 @@ void guest_pci_run(void)
         return;
     /* -bios none: no firmware numbered the buses or placed the BARs */
     r = vio_pci_assign_resources(&root);
-    if (!guest_step(r == 0, "pci", "assign buses and BARs: %s (%s)", vio_err_name(r),
-                    vio_pci_why_str(root.why)))
+    if (!guest_step(r == 0, "pci", "assign buses and BARs: %s%s%s", vio_err_name(r),
+                    r == 0 ? "" : ": ", r == 0 ? "" : vio_pci_why_str(root.why)))
         return;
     struct collect c = {0, false};
     r = vio_pci_enumerate(&root, collect_func, &c);
