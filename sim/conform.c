@@ -7,6 +7,7 @@
 
 struct vsim_conform {
     struct vsim_violation *list; /* the first VSIM_CONFORM_KEEP violations */
+    const uint64_t *clock;
     size_t stored;
     size_t total;
     size_t per_rule[VSIM_RULE_COUNT];
@@ -16,10 +17,20 @@ struct vsim_conform {
     void *hook_ctx;
 };
 
+static const struct vsim_section_info sections[VSIM_SEC_COUNT] = {
+#define VSIM__SECTION_INFO(e, name, dn) [VSIM_SEC_##e] = {name, dn},
+    VSIM_CONFORM_SECTIONS(VSIM__SECTION_INFO)
+#undef VSIM__SECTION_INFO
+};
+
 static const struct vsim_rule_info rules[VSIM_RULE_COUNT] = {
-#define VSIM__RULE_INFO(e, id, sec, text) [VSIM_RULE_##e] = {id, sec, text},
-    VSIM_CONFORM_RULES(VSIM__RULE_INFO)
+#define VSIM__RULE_INFO(e, id, sec, text, check, test)                                             \
+    [VSIM_RULE_##e] = {id, VSIM_SEC_##sec, text, check, #test, NULL},
+#define VSIM__RULE_INFO_U(e, id, sec, text, why)                                                   \
+    [VSIM_RULE_##e] = {id, VSIM_SEC_##sec, text, NULL, NULL, why},
+    VSIM_CONFORM_RULES(VSIM__RULE_INFO, VSIM__RULE_INFO_U)
 #undef VSIM__RULE_INFO
+#undef VSIM__RULE_INFO_U
 };
 
 const struct vsim_rule_info *vsim_rule_info(enum vsim_rule rule)
@@ -27,6 +38,11 @@ const struct vsim_rule_info *vsim_rule_info(enum vsim_rule rule)
     if ((unsigned)rule >= VSIM_RULE_COUNT)
         return NULL;
     return &rules[rule];
+}
+
+const struct vsim_section_info *vsim_section_info(enum vsim_section sec)
+{
+    return (unsigned)sec < VSIM_SEC_COUNT ? &sections[sec] : NULL;
 }
 
 enum vsim_rule vsim_rule_by_id(const char *id)
@@ -59,20 +75,27 @@ void vsim_conform_free(struct vsim_conform *c)
     free(c);
 }
 
+void vsim_conform_set_clock(struct vsim_conform *c, const uint64_t *clock)
+{
+    c->clock = clock;
+}
+
 static void print_one(const struct vsim_violation *v, FILE *out)
 {
     const struct vsim_rule_info *r = &rules[v->rule];
-    fprintf(out, "%s [%s] %s (%s: %s)\n", r->id, v->where, v->detail, r->section, r->text);
+    fprintf(out, "%s @%llu [%s] %s (%s: %s)\n", r->id, (unsigned long long)v->seq, v->where,
+            v->detail, sections[r->sec].name, r->text);
 }
 
-void vsim_conform_record(struct vsim_conform *c, enum vsim_rule rule, const char *where,
-                         const char *fmt, ...)
+uint64_t vsim_conform_record(struct vsim_conform *c, enum vsim_rule rule, const char *where,
+                             const char *fmt, ...)
 {
     struct vsim_violation tmp;
     struct vsim_violation *v = c->stored < VSIM_CONFORM_KEEP ? &c->list[c->stored] : &tmp;
     va_list ap;
 
     v->rule = (unsigned)rule < VSIM_RULE_COUNT ? rule : VSIM_RULE_COUNT - 1;
+    v->seq = c->clock ? *c->clock : c->total + 1;
     snprintf(v->where, sizeof(v->where), "%s", where ? where : "?");
     va_start(ap, fmt);
     vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
@@ -88,6 +111,7 @@ void vsim_conform_record(struct vsim_conform *c, enum vsim_rule rule, const char
     }
     if (c->hook)
         c->hook(c->hook_ctx, v);
+    return v->seq;
 }
 
 size_t vsim_conform_count(const struct vsim_conform *c)
@@ -124,6 +148,11 @@ void vsim_conform_print(const struct vsim_conform *c, FILE *out)
 void vsim_conform_set_strict(struct vsim_conform *c, bool strict)
 {
     c->strict = strict;
+}
+
+bool vsim_conform_strict(const struct vsim_conform *c)
+{
+    return c->strict;
 }
 
 bool vsim_conform_tripped(const struct vsim_conform *c)

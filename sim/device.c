@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "feature_bits.h"
 #include "internal.h"
 #include "vsim/spec.h"
 
@@ -98,6 +99,15 @@ uint8_t vsim_device_status(const struct vsim_device *d)
 {
     return d->status;
 }
+
+uint8_t vsim_device_read_status(struct vsim_device *d)
+{
+    /* Device Reset: a reset is complete once status reads 0; Device Initialization step 6 */
+    if (d->status == 0)
+        d->reset_unread = false;
+    d->features_ok_unread = false;
+    return d->status;
+}
 uint32_t vsim_device_generation(const struct vsim_device *d)
 {
     return d->generation;
@@ -131,8 +141,7 @@ void vsim_device_violation(struct vsim_device *d, enum vsim_rule rule, const cha
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    vsim_conform_record(d->m->conform, rule, d->label, "%s", detail);
-    vsim__trace(d->m, "%s VIOLATION %s: %s", d->label, vsim_rule_info(rule)->id, detail);
+    vsim__violation(d->m, rule, d->label, "%s", detail);
 }
 
 bool vsim_device_fault(struct vsim_device *d, enum vsim_fault_point point, uint64_t *value)
@@ -190,6 +199,7 @@ void vsim_device_needs_reset(struct vsim_device *d)
 
 uint32_t vsim_device_features_word(struct vsim_device *d, uint32_t sel)
 {
+    d->features_read = true;
     return sel < 2 ? (uint32_t)(vsim_device_offered(d) >> (32 * sel)) : 0;
 }
 
@@ -201,6 +211,13 @@ void vsim_device_set_driver_word(struct vsim_device *d, uint32_t sel, uint32_t v
                               val);
         return;
     }
+    /* Device Initialization step 4: read the offered bits (after DRIVER), then write a subset */
+    if (!(d->status & VSIM_STATUS_DRIVER) || !d->features_read)
+        vsim_device_violation(d, VSIM_RULE_INIT_FEATURES_READ,
+                              "DriverFeatures word %u written with status 0x%02x, %s", sel,
+                              d->status,
+                              d->features_read ? "features read" : "no device features read");
+    d->features_written = true;
     if (sel >= 2) {
         if (val)
             vsim_device_violation(d, VSIM_RULE_FEAT_NOT_OFFERED,
@@ -211,10 +228,38 @@ void vsim_device_set_driver_word(struct vsim_device *d, uint32_t sel, uint32_t v
     d->accepted |= (uint64_t)val << (32 * sel);
 }
 
+/* Feature Bits: of the offered bits, only defined ones, each with what it requires. */
+static bool check_offered_features(struct vsim_device *d, uint64_t accepted)
+{
+    bool pci = d->on_pci;
+    uint64_t needs = 0;
+    int bit = vsim__feature_undefined(d->model.device_id, pci, accepted);
+    bool ok = true;
+    if (bit >= 0) {
+        vsim_device_violation(d, VSIM_RULE_FEAT_UNDEFINED,
+                              "accepted bit %d: undefined or reserved for device type %u on %s",
+                              bit, d->model.device_id, pci ? "PCI" : "MMIO");
+        ok = false;
+    }
+    if (vsim__feature_sr_iov(accepted)) {
+        vsim_device_violation(d, VSIM_RULE_FEAT_SR_IOV,
+                              "VIRTIO_F_SR_IOV accepted without an SR-IOV capability");
+        ok = false;
+    }
+    bit = vsim__feature_missing_dep(d->model.device_id, accepted, &needs);
+    if (bit >= 0) {
+        vsim_device_violation(d, VSIM_RULE_FEAT_DEPENDS,
+                              "accepted bit %d without the bits it requires (0x%llx)", bit,
+                              (unsigned long long)needs);
+        ok = false;
+    }
+    return ok;
+}
+
 static bool check_features(struct vsim_device *d)
 {
     uint64_t extra = d->accepted & ~vsim_device_offered(d);
-    bool ok = true;
+    bool ok = check_offered_features(d, d->accepted & vsim_device_offered(d));
     if (extra) {
         vsim_device_violation(d, VSIM_RULE_FEAT_NOT_OFFERED, "accepted 0x%llx, not offered: 0x%llx",
                               (unsigned long long)d->accepted, (unsigned long long)extra);
@@ -238,6 +283,8 @@ void vsim_device_reset(struct vsim_device *d)
     d->status = 0;
     d->accepted = 0;
     d->isr = 0;
+    d->features_read = d->features_written = false;
+    d->features_ok_unread = d->features_refused = false;
     if (d->model.ops->reset)
         d->model.ops->reset(d->model.priv);
     vsim__trace(d->m, "%s reset", d->label);
@@ -263,13 +310,42 @@ static void check_order(struct vsim_device *d, uint8_t old, uint8_t now)
         vsim_device_violation(d, VSIM_RULE_STATUS_ORDER, "DRIVER_OK before FEATURES_OK");
 }
 
+/* The Device Reset and Device Initialization rules a status write can break. */
+static void check_progress(struct vsim_device *d, uint8_t old, uint8_t val)
+{
+    const uint8_t steps = VSIM_STATUS_ACKNOWLEDGE | VSIM_STATUS_DRIVER | VSIM_STATUS_FEATURES_OK |
+                          VSIM_STATUS_DRIVER_OK;
+    if (d->reset_unread && !d->on_pci && (val & steps)) {
+        vsim_device_violation(d, VSIM_RULE_RESET_READ,
+                              "status 0x%02x written before 0 was read back after the reset", val);
+        d->reset_unread = false;
+    }
+    if (old == 0 && (val & steps)) {
+        if (!d->reset_written)
+            vsim_device_violation(d, VSIM_RULE_INIT_RESET_FIRST,
+                                  "status 0x%02x: initialization without a reset first", val);
+        d->reset_written = false; /* each initialization needs its own reset */
+    }
+    if ((val & ~old) & VSIM_STATUS_DRIVER_OK) {
+        if (d->features_refused)
+            vsim_device_violation(d, VSIM_RULE_INIT_REFUSED,
+                                  "DRIVER_OK set after FEATURES_OK was refused");
+        else if (d->features_ok_unread)
+            vsim_device_violation(d, VSIM_RULE_INIT_FEATURES_OK_READ,
+                                  "DRIVER_OK set without reading FEATURES_OK back");
+    }
+}
+
 void vsim_device_write_status(struct vsim_device *d, uint8_t val)
 {
     uint8_t old = d->status;
     if (val == 0) {
         vsim_device_reset(d);
+        d->reset_written = true;
+        d->reset_unread = true;
         return;
     }
+    check_progress(d, old, val);
     uint8_t device_bits = VSIM_STATUS_DEVICE_NEEDS_RESET;
     if ((old & ~device_bits) & ~val)
         vsim_device_violation(d, VSIM_RULE_STATUS_CLEAR, "status 0x%02x -> 0x%02x clears bits", old,
@@ -290,8 +366,10 @@ void vsim_device_write_status(struct vsim_device *d, uint8_t val)
             ok = false;
         if (!ok) {
             now &= (uint8_t)~VSIM_STATUS_FEATURES_OK;
+            d->features_refused = true;
             vsim__trace(d->m, "%s FEATURES_OK refused", d->label);
         }
+        d->features_ok_unread = true;
     }
     if (d->legacy && (added & VSIM_STATUS_DRIVER_OK))
         check_features(d);
@@ -322,15 +400,35 @@ uint32_t vsim_device_config_read(struct vsim_device *d, uint32_t off, unsigned w
     return vsim__ld32(b) & (width == 4 ? UINT32_MAX : (UINT32_C(1) << (8 * width)) - 1);
 }
 
+/* Device Initialization: config writes belong to device-specific setup, after step 6. */
+static bool config_write_allowed(struct vsim_device *d, uint32_t off, unsigned width)
+{
+    bool early = d->legacy ? !d->features_written : !(d->status & VSIM_STATUS_FEATURES_OK);
+    if (early) {
+        vsim_device_violation(d, VSIM_RULE_INIT_CONFIG_WRITE,
+                              "config write%u at 0x%x with status 0x%02x%s", width * 8, off,
+                              d->status, d->legacy ? ", features not written" : "");
+        return false;
+    }
+    if (d->features_ok_unread) {
+        vsim_device_violation(d, VSIM_RULE_INIT_FEATURES_OK_READ,
+                              "config write%u at 0x%x before FEATURES_OK was read back", width * 8,
+                              off);
+        return false;
+    }
+    return true;
+}
+
 void vsim_device_config_write(struct vsim_device *d, uint32_t off, unsigned width, uint32_t val)
 {
     uint8_t b[4];
-    if (!config_range(d, off, width, "write"))
+    if (!config_range(d, off, width, "write") || !config_write_allowed(d, off, width))
         return;
     vsim__st32(b, val);
     if (!d->model.ops->config_write || !d->model.ops->config_write(d->model.priv, off, b, width))
-        vsim_device_violation(d, VSIM_RULE_CFG_READONLY, "config write%u of 0x%x at 0x%x",
-                              width * 8, val, off);
+        vsim_device_violation(
+            d, d->model.device_id == VSIM_ID_NET ? VSIM_RULE_NET_CFG_WRITE : VSIM_RULE_CFG_READONLY,
+            "config write%u of 0x%x at 0x%x", width * 8, val, off);
 }
 
 /* ---- queues ---- */

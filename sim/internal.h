@@ -92,9 +92,10 @@ bool vsim__mem_release(struct vsim__mem *g, uint64_t paddr, uint32_t n, enum vsi
 uint32_t vsim__mem_alloc_len(const struct vsim__mem *g, uint64_t paddr, enum vsim__owner owner);
 static inline uint8_t *vsim__mem_host(const struct vsim__mem *g, uint64_t paddr, uint64_t len)
 {
-    if (paddr < g->base || paddr - g->base > g->size || len > g->size - (paddr - g->base))
+    uint64_t off = paddr - g->base; /* huge when paddr lies below */
+    if (off > g->size || len > g->size - off)
         return NULL;
-    return g->host + (paddr - g->base);
+    return g->host + off;
 }
 int vsim__mem_share(struct vsim_machine *m, void *buf, size_t len, int dir, bool bounce,
                     uint64_t *paddr);
@@ -147,6 +148,8 @@ struct vsim_machine {
     unsigned devices_cap;
     unsigned pending;
     uint64_t relax_count;
+    uint64_t events;  /* driver actions (HAL calls) so far: the trace's and violations' clock */
+    uint64_t exposed; /* chains popped and not yet used, on every queue (Device Cleanup) */
     char last_error[160];
 };
 
@@ -161,6 +164,9 @@ void vsim__trace_emit(struct vsim_machine *m, const char *fmt, ...)
             vsim__trace_emit((m), __VA_ARGS__);                                                    \
     } while (0)
 bool vsim__device_register(struct vsim_machine *m, struct vsim_device *d);
+/* Records a violation not tied to a device ("hal", an empty slot) and traces it. */
+void vsim__violation(struct vsim_machine *m, enum vsim_rule rule, const char *where,
+                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* ---- device core (device.c) and queues (vq.c) ---- */
 struct vsim_vq {
@@ -183,6 +189,13 @@ struct vsim_vq {
     uint16_t notify_avail; /* avail idx at the last notification */
     uint64_t unneeded;     /* notifications the device had suppressed */
     bool starved;          /* chains were given back by vsim_vq_unpop: the device waits for more */
+    bool missed_reported;  /* NOTIFY-1 recorded since the last notification */
+    /* Device Cleanup: the exposed chains as the device read them (exposed.c) */
+    uint8_t *shadow;    /* 16 bytes per descriptor */
+    uint64_t *ind_hash; /* per head: hash of the chain's indirect table */
+    uint8_t *exposed;   /* per head: popped, not yet used */
+    uint16_t nexposed;
+    uint32_t exposed_cap;
 };
 
 struct vsim_device {
@@ -197,6 +210,15 @@ struct vsim_device {
     uint32_t generation;
     uint64_t interrupts;
     struct vsim_vq *vqs;
+    /* PCI checks the reset read-back itself (PCI-7) and has PCI-only features */
+    bool on_pci;
+    /* the driver's progress through Device Initialization, for the INIT/RESET rules */
+    bool reset_written;      /* 0 was written since the last initialization began */
+    bool reset_unread;       /* 0 was written and not read back yet */
+    bool features_read;      /* device features were read since the reset */
+    bool features_written;   /* driver features were written since the reset */
+    bool features_ok_unread; /* FEATURES_OK was set and status not read since */
+    bool features_refused;   /* the device refused FEATURES_OK since the reset */
 };
 
 /* vsim_device_has and vsim_device_fault for the per-request paths, with their tests inline. */
@@ -211,6 +233,18 @@ static inline bool vsim__device_fault(struct vsim_device *d, enum vsim_fault_poi
 }
 
 void vsim__vq_reset(struct vsim_vq *vq);
+/* NOTIFY-1: the driver waits (relax) with buffers it had to notify but did not. */
+void vsim__vq_check_waiting(struct vsim_vq *vq);
+
+/* ---- Device Cleanup (exposed.c): chains the device holds must stay as they were ---- */
+bool vsim__exposed_reserve(struct vsim_vq *vq, uint16_t num);
+void vsim__exposed_free(struct vsim_vq *vq);
+/* Chain @head was popped (walked and valid) / used / the queue stops (reset or disable). */
+void vsim__exposed_pop(struct vsim_vq *vq, uint16_t head);
+void vsim__exposed_used(struct vsim_vq *vq, uint16_t head);
+void vsim__exposed_stop(struct vsim_vq *vq);
+/* CLEAN-2: the driver takes back [@pa, +@len) (unshare, dma_free named by @what). */
+void vsim__exposed_taken(struct vsim_machine *m, uint64_t pa, uint64_t len, const char *what);
 /* Book-keeping of an available buffer notification; @defer: it waits for relax. */
 void vsim__vq_notified(struct vsim_vq *vq, bool defer);
 void vsim__vq_free(struct vsim_vq *vq);

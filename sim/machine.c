@@ -22,9 +22,22 @@ void vsim__trace_emit(struct vsim_machine *m, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    fprintf(m->trace, "%6llu ", (unsigned long long)m->events);
     vfprintf(m->trace, fmt, ap);
     va_end(ap);
     fputc('\n', m->trace);
+}
+
+void vsim__violation(struct vsim_machine *m, enum vsim_rule rule, const char *where,
+                     const char *fmt, ...)
+{
+    char detail[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    vsim_conform_record(m->conform, rule, where, "%s", detail);
+    vsim__trace(m, "%s VIOLATION %s: %s", where, vsim_rule_info(rule)->id, detail);
 }
 
 /* ---- the address decoder ---- */
@@ -48,10 +61,10 @@ static struct vsim__region *decode(struct vsim_machine *m, uint64_t addr, unsign
 static uint32_t bus_read(struct vsim_machine *m, uintptr_t addr, unsigned width)
 {
     struct vsim__region *r = decode(m, addr, width);
+    m->events++;
     if (!r) {
-        vsim_conform_record(m->conform, VSIM_RULE_HAL_UNMAPPED, "hal",
-                            "read%u at unmapped address 0x%llx", width * 8,
-                            (unsigned long long)addr);
+        vsim__violation(m, VSIM_RULE_HAL_UNMAPPED, "hal", "read%u at unmapped address 0x%llx",
+                        width * 8, (unsigned long long)addr);
         return UINT32_MAX;
     }
     return r->ops->read(r->ctx, addr - r->base, width);
@@ -60,10 +73,11 @@ static uint32_t bus_read(struct vsim_machine *m, uintptr_t addr, unsigned width)
 static void bus_write(struct vsim_machine *m, uintptr_t addr, unsigned width, uint32_t val)
 {
     struct vsim__region *r = decode(m, addr, width);
+    m->events++;
     if (!r) {
-        vsim_conform_record(m->conform, VSIM_RULE_HAL_UNMAPPED, "hal",
-                            "write%u of 0x%x at unmapped address 0x%llx", width * 8, val,
-                            (unsigned long long)addr);
+        vsim__violation(m, VSIM_RULE_HAL_UNMAPPED, "hal",
+                        "write%u of 0x%x at unmapped address 0x%llx", width * 8, val,
+                        (unsigned long long)addr);
         return;
     }
     r->ops->write(r->ctx, addr - r->base, width, val);
@@ -133,6 +147,7 @@ static uintptr_t hal_phys_to_virt(void *ctx, vio_paddr_t paddr, size_t size)
 {
     struct vsim_machine *m = ctx;
     uint8_t *p = vsim__mem_host(&m->mem, paddr, size);
+    m->events++;
     if (p)
         return (uintptr_t)p;
     /* Device windows are identity mapped: the decoder gets the physical address back. */
@@ -141,9 +156,9 @@ static uintptr_t hal_phys_to_virt(void *ctx, vio_paddr_t paddr, size_t size)
         if (paddr - r->base < r->size && size <= r->size - (paddr - r->base))
             return (uintptr_t)paddr;
     }
-    vsim_conform_record(m->conform, VSIM_RULE_HAL_PHYS, "hal",
-                        "phys_to_virt(0x%llx, %zu) is neither guest memory nor a device window",
-                        (unsigned long long)paddr, size);
+    vsim__violation(m, VSIM_RULE_HAL_PHYS, "hal",
+                    "phys_to_virt(0x%llx, %zu) is neither guest memory nor a device window",
+                    (unsigned long long)paddr, size);
     return 0;
 }
 
@@ -151,6 +166,7 @@ static int hal_dma_alloc(void *ctx, size_t pages, enum vio_dma_dir dir, vio_padd
                          void **vaddr)
 {
     struct vsim_machine *m = ctx;
+    m->events++;
     if (vsim_fault_hit(m->faults, "hal", VSIM_FAULT_DMA_ALLOC, NULL)) {
         vsim__trace(m, "hal dma_alloc(%zu) fails: fault", pages);
         return VIO_ERR_DMA_ERROR;
@@ -172,12 +188,15 @@ static void hal_dma_free(void *ctx, vio_paddr_t paddr, void *vaddr, size_t pages
 {
     struct vsim_machine *m = ctx;
     uint32_t have = vsim__mem_alloc_len(&m->mem, paddr, VSIM__PAGE_DMA);
+    m->events++;
     if (have == 0 || have != pages || vaddr != vsim__mem_host(&m->mem, paddr, 0)) {
-        vsim_conform_record(m->conform, VSIM_RULE_HAL_DMA_FREE, "hal",
-                            "dma_free(0x%llx, %p, %zu): allocated there: %u pages",
-                            (unsigned long long)paddr, vaddr, pages, have);
+        vsim__violation(m, VSIM_RULE_HAL_DMA_FREE, "hal",
+                        "dma_free(0x%llx, %p, %zu): allocated there: %u pages",
+                        (unsigned long long)paddr, vaddr, pages, have);
         return;
     }
+    if (m->exposed)
+        vsim__exposed_taken(m, paddr, (uint64_t)have * VSIM_PAGE, "dma_free");
     vsim__mem_release(&m->mem, paddr, have, VSIM__PAGE_DMA);
     m->mem.dma_pages -= have;
     vsim__trace(m, "hal dma_free(0x%llx, %zu)", (unsigned long long)paddr, pages);
@@ -186,9 +205,10 @@ static void hal_dma_free(void *ctx, vio_paddr_t paddr, void *vaddr, size_t pages
 static int hal_share(void *ctx, void *buf, size_t len, enum vio_dma_dir dir, vio_paddr_t *paddr)
 {
     struct vsim_machine *m = ctx;
+    m->events++;
     if (!buf || len == 0 || (dir & ~VIO_DMA_BOTH) || !(dir & VIO_DMA_BOTH)) {
-        vsim_conform_record(m->conform, VSIM_RULE_HAL_SHARE, "hal",
-                            "share(buf=%p, len=%zu, dir=%d)", buf, len, (int)dir);
+        vsim__violation(m, VSIM_RULE_HAL_SHARE, "hal", "share(buf=%p, len=%zu, dir=%d)", buf, len,
+                        (int)dir);
         return VIO_ERR_INVALID_PARAM;
     }
     if (vsim__fault_armed(m->faults, VSIM_FAULT_SHARE) &&
@@ -199,13 +219,29 @@ static int hal_share(void *ctx, void *buf, size_t len, enum vio_dma_dir dir, vio
 
 static void hal_unshare(void *ctx, vio_paddr_t paddr, void *buf, size_t len, enum vio_dma_dir dir)
 {
-    vsim__mem_unshare(ctx, paddr, buf, len, (int)dir);
+    struct vsim_machine *m = ctx;
+    m->events++;
+    if (m->exposed)
+        vsim__exposed_taken(m, paddr, len, "unshare");
+    vsim__mem_unshare(m, paddr, buf, len, (int)dir);
+}
+
+/* A driver that waits has to have notified what the device asked to hear of (NOTIFY-1). */
+static void check_waiting(struct vsim_machine *m)
+{
+    for (unsigned i = 0; i < m->ndevices; i++) {
+        struct vsim_device *d = m->devices[i];
+        for (uint16_t q = 0; q < d->model.num_queues; q++)
+            vsim__vq_check_waiting(&d->vqs[q]);
+    }
 }
 
 static void hal_relax(void *ctx)
 {
     struct vsim_machine *m = ctx;
+    m->events++;
     m->relax_count++;
+    check_waiting(m);
     if (m->pending)
         vsim_machine_step(m);
 }
@@ -229,6 +265,7 @@ struct vsim_machine *vsim_machine_new(const struct vsim_machine_opts *opts)
         return NULL;
     }
     vsim_conform_set_strict(m->conform, opts->strict);
+    vsim_conform_set_clock(m->conform, &m->events);
     m->trace = opts->trace;
     m->deferred = opts->deferred;
     m->bounce_all = opts->bounce_all;

@@ -46,7 +46,16 @@ struct mmio_slot {
     uint32_t page_size; /* v1 GuestPageSize, 0 until written */
     bool ignored;       /* the driver saw a value that says "leave this device alone" */
     struct mmio_queue *q;
+    uint8_t probe_seen;    /* MMIO-16: PROBE_* registers read so far */
+    bool probe_reported;   /* MMIO-16 recorded once */
+    int32_t ready_unread;  /* MMIO-13: the queue whose QueueReady 0 awaits its read, or -1 */
+    uint32_t isr_reported; /* MMIO-14: InterruptStatus bits read and not acknowledged */
 };
+
+#define PROBE_MAGIC 1u
+#define PROBE_VERSION 2u
+#define PROBE_DEVICE_ID 4u
+#define PROBE_ALL 7u
 
 const char *vsim_mmio_reg_name(uint32_t off, unsigned version)
 {
@@ -64,7 +73,7 @@ static void violation(struct mmio_slot *s, enum vsim_rule rule, const char *fmt,
     if (s->d)
         vsim_device_violation(s->d, rule, "%s", detail);
     else
-        vsim_conform_record(s->m->conform, rule, s->where, "%s", detail);
+        vsim__violation(s->m, rule, s->where, "%s", detail);
 }
 
 static struct mmio_queue *selected(struct mmio_slot *s)
@@ -82,6 +91,8 @@ static void reset_transport(struct mmio_slot *s)
     s->dev_sel = s->drv_sel = 0;
     s->dev_sel_written = s->drv_sel_written = false;
     s->queue_sel = 0;
+    s->ready_unread = -1;
+    s->isr_reported = 0;
     for (uint16_t i = 0; s->d && i < vsim_device_num_queues(s->d); i++)
         s->q[i] = (struct mmio_queue){.align = QUEUE_ALIGN_DEFAULT};
 }
@@ -133,13 +144,17 @@ static uint32_t read_reg(struct mmio_slot *s, uint32_t off)
             return 1;
         return q ? q->ready : 0;
     case VSIM_MMIO_INTERRUPT_STATUS:
+        s->isr_reported |= vsim_device_isr(d);
         return vsim_device_isr(d);
     case VSIM_MMIO_STATUS:
-        return vsim_device_status(d);
+        return vsim_device_read_status(d);
     case VSIM_MMIO_SHM_LEN_LOW:
     case VSIM_MMIO_SHM_LEN_HIGH:
     case VSIM_MMIO_SHM_BASE_LOW:
     case VSIM_MMIO_SHM_BASE_HIGH:
+        /* MMIO-specific Initialization: a driver expecting no shared memory leaves these alone */
+        vsim_device_violation(d, VSIM_RULE_MMIO_SHM, "%s read",
+                              vsim_mmio_reg_name(off, s->version));
         return UINT32_MAX; /* no shared memory regions */
     case VSIM_MMIO_QUEUE_RESET:
         vsim_device_violation(d, VSIM_RULE_MMIO_UNDEFINED,
@@ -253,6 +268,11 @@ static void write_reg(struct mmio_slot *s, uint32_t off, uint32_t val)
     case VSIM_MMIO_INTERRUPT_ACK:
         if (val & ~(VSIM_ISR_QUEUE | VSIM_ISR_CONFIG))
             vsim_device_violation(d, VSIM_RULE_MMIO_ACK_BITS, "InterruptACK 0x%x", val);
+        else if (val & ~s->isr_reported)
+            vsim_device_violation(d, VSIM_RULE_MMIO_ACK_REPORTED,
+                                  "InterruptACK 0x%x, InterruptStatus reported 0x%x", val,
+                                  s->isr_reported);
+        s->isr_reported &= ~val;
         vsim_device_isr_ack(d, val);
         return;
     case VSIM_MMIO_STATUS:
@@ -261,6 +281,7 @@ static void write_reg(struct mmio_slot *s, uint32_t off, uint32_t val)
             reset_transport(s);
         return;
     case VSIM_MMIO_SHM_SEL:
+        vsim_device_violation(d, VSIM_RULE_MMIO_SHM, "SHMSel = %u written", val);
         return;
     case VSIM_MMIO_QUEUE_RESET:
         vsim_device_violation(d, VSIM_RULE_MMIO_UNDEFINED,
@@ -282,6 +303,7 @@ static void write_reg(struct mmio_slot *s, uint32_t off, uint32_t val)
     if (off == VSIM_MMIO_QUEUE_READY) {
         if (val == 0) {
             q->ready = 0;
+            s->ready_unread = (int32_t)s->queue_sel;
             vsim_vq_disable(vsim_device_vq(d, (uint16_t)s->queue_sel));
         } else if (!q->ready) {
             q->ready = val;
@@ -346,6 +368,40 @@ static const struct reg *check(struct mmio_slot *s, uint32_t off, unsigned width
     return r;
 }
 
+/*
+ * The order the driver must keep: a probe first (MMIO-specific
+ * Initialization), and a QueueReady of 0 read back before anything else
+ * (MMIO Device Register Layout). Only for a device the driver may use.
+ */
+static void check_sequence(struct mmio_slot *s, uint32_t off, bool write)
+{
+    if (!s->d || s->ignored)
+        return;
+    if (s->probe_seen != PROBE_ALL) {
+        unsigned bit = write                          ? 0
+                       : off == VSIM_MMIO_MAGIC_VALUE ? PROBE_MAGIC
+                       : off == VSIM_MMIO_VERSION     ? PROBE_VERSION
+                       : off == VSIM_MMIO_DEVICE_ID   ? PROBE_DEVICE_ID
+                                                      : 0;
+        s->probe_seen |= (uint8_t)bit;
+        if (!bit && !s->probe_reported) {
+            s->probe_reported = true;
+            vsim_device_violation(s->d, VSIM_RULE_MMIO_PROBE_FIRST,
+                                  "%s of 0x%03x before MagicValue, Version and DeviceID were read",
+                                  write ? "write" : "read", off);
+        }
+    }
+    if (s->ready_unread >= 0) {
+        bool read_back =
+            !write && off == VSIM_MMIO_QUEUE_READY && s->queue_sel == (uint32_t)s->ready_unread;
+        if (!read_back)
+            vsim_device_violation(s->d, VSIM_RULE_MMIO_READY_READ,
+                                  "%s of 0x%03x before QueueReady of queue %d was read back",
+                                  write ? "write" : "read", off, s->ready_unread);
+        s->ready_unread = -1;
+    }
+}
+
 static bool check_config(struct mmio_slot *s, uint32_t off, unsigned width)
 {
     if (!s->d || s->ignored) {
@@ -370,6 +426,7 @@ static uint32_t slot_read(void *ctx, uint64_t off64, unsigned width)
 {
     struct mmio_slot *s = ctx;
     uint32_t off = (uint32_t)off64, v = 0;
+    check_sequence(s, off, false);
     if (off >= VSIM_MMIO_CONFIG) {
         if (check_config(s, off, width))
             v = vsim_device_config_read(s->d, off - VSIM_MMIO_CONFIG, width);
@@ -389,6 +446,7 @@ static void slot_write(void *ctx, uint64_t off64, unsigned width, uint32_t val)
     if (s->m->trace)
         vsim__trace(s->m, "%s %s W%u %s(0x%03x) <- 0x%x", s->where,
                     s->d ? vsim_device_name(s->d) : "-", width * 8, reg_label(s, off), off, val);
+    check_sequence(s, off, true);
     if (off >= VSIM_MMIO_CONFIG) {
         if (check_config(s, off, width))
             vsim_device_config_write(s->d, off - VSIM_MMIO_CONFIG, width, val);
@@ -418,6 +476,7 @@ int vsim__mmio_create_slots(struct vsim_machine *m)
             return VIO_ERR_DMA_ERROR;
         s->m = m;
         s->version = m->empty_version;
+        s->ready_unread = -1;
         snprintf(s->where, sizeof(s->where), "mmio%u", i);
         if (vsim_machine_map(m, VSIM_MMIO_SLOT_BASE(i), SLOT_SIZE, &slot_ops, s, s->where)) {
             free(s);
@@ -452,6 +511,7 @@ int vsim_mmio_attach(struct vsim_machine *m, unsigned slot, unsigned version, st
     s->q = q;
     s->d = d;
     s->version = version;
+    s->probe_seen = 0;
     reset_transport(s);
     return VIO_OK;
 }

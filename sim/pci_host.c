@@ -65,7 +65,7 @@ void vsim__pci_violation(struct vsim__pci_fn *f, enum vsim_rule rule, const char
     if (f->d)
         vsim_device_violation(f->d, rule, "%s", detail);
     else
-        vsim_conform_record(f->m->conform, rule, f->where, "%s", detail);
+        vsim__violation(f->m, rule, f->where, "%s", detail);
 }
 
 static uint32_t malform_value(const struct vsim__pci_fn *f, uint32_t dflt)
@@ -217,8 +217,8 @@ static bool pci_cfg_window(struct vsim__pci_fn *f, uint32_t *off, unsigned *len)
     if (c[4] == VSIM_PCI_VIRTIO_BAR && (*len == 1 || *len == 2 || *len == 4) && *off % *len == 0 &&
         *off < VSIM_PCI_VIRTIO_BAR_SIZE)
         return true;
-    vsim__pci_violation(f, VSIM_RULE_PCI_WIDTH, "pci_cfg_data with bar %u, offset 0x%x, length %u",
-                        c[4], *off, *len);
+    vsim__pci_violation(f, VSIM_RULE_PCI_CFG_WINDOW,
+                        "pci_cfg_data with bar %u, offset 0x%x, length %u", c[4], *off, *len);
     return false;
 }
 
@@ -328,9 +328,9 @@ static uint32_t ecam_read(void *ctx, uint64_t off, unsigned width)
     unsigned reg = off & (CFG_SPACE - 1);
     uint32_t v = UINT32_MAX >> (32 - 8 * width);
     if (reg % width) {
-        vsim_conform_record(h->m->conform, VSIM_RULE_PCI_BAR, "pci",
-                            "config read%u at ECAM offset 0x%llx is unaligned", width * 8,
-                            (unsigned long long)off);
+        vsim__violation(h->m, VSIM_RULE_PCI_CFG_ALIGN, "pci",
+                        "config read%u at ECAM offset 0x%llx is unaligned", width * 8,
+                        (unsigned long long)off);
     } else if (f) {
         unsigned shift = 8 * (reg & 3);
         v = (uint32_t)((cfg_dword(h, f, reg & ~3u) >> shift) & v);
@@ -346,9 +346,9 @@ static void ecam_write(void *ctx, uint64_t off, unsigned width, uint32_t val)
     struct vsim__pci_fn *f = ecam_fn(h, off);
     unsigned reg = off & (CFG_SPACE - 1);
     if (reg % width) {
-        vsim_conform_record(h->m->conform, VSIM_RULE_PCI_BAR, "pci",
-                            "config write%u at ECAM offset 0x%llx is unaligned", width * 8,
-                            (unsigned long long)off);
+        vsim__violation(h->m, VSIM_RULE_PCI_CFG_ALIGN, "pci",
+                        "config write%u at ECAM offset 0x%llx is unaligned", width * 8,
+                        (unsigned long long)off);
         return;
     }
     if (!f)
@@ -542,6 +542,7 @@ int vsim_pci_attach(struct vsim_machine *m, unsigned dev, unsigned fn, struct vs
     }
     f->d = d;
     f->opts = *opts;
+    d->on_pci = true;
     uint32_t type = vsim_device_id(d);
     /* PCI Device Discovery: modern 0x1040 + type, revision 1; transitional revision 0 */
     f->vendor = VSIM_PCI_VENDOR_VIRTIO;

@@ -20,6 +20,7 @@ struct vsim__pci_queue {
     uint16_t size; /* 0: not written, the maximum applies */
     uint16_t msix;
     bool enabled;
+    uint8_t written; /* which of desc, driver, device the driver has written */
     uint64_t desc, driver, device;
 };
 

@@ -9,6 +9,8 @@
 #include "vsim/spec.h"
 
 #define NO_VECTOR 0xffffu
+/* vsim__pci_queue.written: one bit each for queue_desc, queue_driver, queue_device */
+#define QUEUE_ADDRESSES 0x7u
 
 /* Common configuration structure layout */
 enum {
@@ -125,7 +127,7 @@ static uint32_t common_read(struct vsim__pci_fn *f, uint32_t off)
             return VSIM_STATUS_DEVICE_NEEDS_RESET;
         if (vsim_device_status(d) == 0)
             f->reset_unread = false;
-        return vsim_device_status(d);
+        return vsim_device_read_status(d);
     case C_config_generation:
         return vsim_device_generation(d) & 0xffu;
     case C_queue_select:
@@ -156,8 +158,15 @@ static void enable_queue(struct vsim__pci_fn *f, struct vsim__pci_queue *q)
 {
     struct vsim_device *d = f->d;
     if (!(f->command & VSIM__PCI_CMD_MASTER))
-        vsim__pci_violation(f, VSIM_RULE_PCI_BAR, "queue %u enabled with bus mastering off",
+        vsim__pci_violation(f, VSIM_RULE_PCI_MASTER, "queue %u enabled with bus mastering off",
                             f->queue_select);
+    if ((q->written & QUEUE_ADDRESSES) != QUEUE_ADDRESSES) {
+        vsim__pci_violation(f, VSIM_RULE_PCI_QUEUE_LIVE,
+                            "queue %u enabled before queue_desc, queue_driver and queue_device "
+                            "were all written",
+                            f->queue_select);
+        return;
+    }
     if (f->opts.malform == VSIM_PCI_MALFORM_QUEUE_ENABLE_STUCK)
         return;
     q->enabled = true;
@@ -191,6 +200,8 @@ static void queue_write(struct vsim__pci_fn *f, const struct field *fd, uint32_t
                             fd->name, val, f->queue_select);
         return;
     }
+    if (off != C_queue_size)
+        q->written |= (uint8_t)(1u << ((off - C_queue_desc) / 8));
     if (off == C_queue_size) {
         uint16_t max = vsim_device_queue_max(f->d, f->queue_select);
         if (val == 0 || (val & (val - 1)) || val > max) {

@@ -28,7 +28,8 @@ static uint64_t used_bytes(uint16_t num)
 
 void vsim__vq_reset(struct vsim_vq *vq)
 {
-    if (vq->pending) /* deferred work of the old queue is dropped */
+    vsim__exposed_stop(vq); /* Device Cleanup: what the device held must be as it was */
+    if (vq->pending)        /* deferred work of the old queue is dropped */
         vq->dev->m->pending--;
     vq->num = 0;
     vq->ready = false;
@@ -43,10 +44,12 @@ void vsim__vq_reset(struct vsim_vq *vq)
     vq->avail_event = 0;
     vq->notify_avail = 0;
     vq->starved = false;
+    vq->missed_reported = false;
 }
 
 void vsim__vq_free(struct vsim_vq *vq)
 {
+    vsim__exposed_free(vq);
     free(vq->segs);
     vq->segs = NULL;
     vq->segs_cap = 0;
@@ -79,9 +82,16 @@ bool vsim_vq_enable(struct vsim_vq *vq, uint16_t num, uint64_t desc, uint64_t av
         vsim_device_violation(d, VSIM_RULE_VQ_SIZE, "q%u size %u", vq->index, num);
         return false;
     }
-    if (!d->legacy && !(d->status & VSIM_STATUS_FEATURES_OK))
+    /* Device Initialization: queues are device-specific setup, after a successful step 6 */
+    if (d->features_refused)
+        vsim_device_violation(d, VSIM_RULE_INIT_REFUSED,
+                              "q%u enabled after FEATURES_OK was refused", vq->index);
+    else if (!d->legacy && !(d->status & VSIM_STATUS_FEATURES_OK))
         vsim_device_violation(d, VSIM_RULE_INIT_QUEUE, "q%u enabled with status 0x%02x", vq->index,
                               d->status);
+    else if (d->features_ok_unread)
+        vsim_device_violation(d, VSIM_RULE_INIT_FEATURES_OK_READ,
+                              "q%u enabled before FEATURES_OK was read back", vq->index);
     uint8_t *dp = part(vq, "descriptor table", desc, (uint64_t)num * VSIM_VRING_DESC_SIZE, 16);
     uint8_t *ap = part(vq, "available ring", avail, avail_bytes(num), 2);
     uint8_t *up = part(vq, "used ring", used, used_bytes(num), 4);
@@ -94,6 +104,8 @@ bool vsim_vq_enable(struct vsim_vq *vq, uint16_t num, uint64_t desc, uint64_t av
         vq->segs = s;
         vq->segs_cap = num;
     }
+    if (!vsim__exposed_reserve(vq, num))
+        return false;
     if (vsim__ld16(up) != 0)
         vsim_device_violation(d, VSIM_RULE_VQ_USED_FLAGS, "q%u used flags 0x%x", vq->index,
                               vsim__ld16(up));
@@ -257,6 +269,7 @@ bool vsim_vq_pop(struct vsim_vq *vq, struct vsim_chain *c)
         stop(vq);
         return false;
     }
+    vsim__exposed_pop(vq, head);
     vsim__trace(vq->dev->m, "%s q%u avail head=%u segs=%u read=%llu write=%llu", vq->dev->label,
                 vq->index, head, c->nseg, (unsigned long long)c->read_len,
                 (unsigned long long)c->write_len);
@@ -284,6 +297,7 @@ void vsim_vq_push(struct vsim_vq *vq, const struct vsim_chain *c, uint32_t len)
         vsim__trace(d->m, "%s q%u head=%u never completed", d->label, vq->index, c->head);
         return;
     }
+    vsim__exposed_used(vq, c->head);
     /* Every used-ring point counts every completion, whichever fires. */
     bool bad_range = vsim__device_fault(d, VSIM_FAULT_USED_ID_RANGE, &v);
     bool not_head = vsim__device_fault(d, VSIM_FAULT_USED_ID_NOT_HEAD, NULL);
@@ -327,6 +341,36 @@ void vsim__vq_notified(struct vsim_vq *vq, bool defer)
                     vq->index);
     }
     vq->notify_avail = idx;
+    vq->missed_reported = false;
+}
+
+/*
+ * Available Buffer Notification Suppression: an entry made available while
+ * the device asks to hear of it (used flags 0, or avail_event among the new
+ * entries) must be notified. Checked when the driver waits: the entries the
+ * device has neither been notified of nor consumed, against what it asks.
+ */
+void vsim__vq_check_waiting(struct vsim_vq *vq)
+{
+    struct vsim_device *d = vq->dev;
+    if (!vq->ready || vq->broken || vq->missed_reported || !(d->status & VSIM_STATUS_DRIVER_OK))
+        return;
+    uint16_t idx = vsim__ld16(vq->avail + AVAIL_IDX);
+    uint16_t start = vq->notify_avail;
+    if ((uint16_t)(vq->last_avail - start) <= (uint16_t)(idx - start))
+        start = vq->last_avail; /* the device took some without being told */
+    if (start == idx)
+        return;
+    bool wanted = vsim__device_has(d, VSIM_F_EVENT_IDX)
+                      ? vsim_need_event(vq->avail_event, idx, start)
+                      : !(vsim__ld16(vq->used) & VSIM_VRING_USED_F_NO_NOTIFY);
+    if (!wanted)
+        return;
+    vq->missed_reported = true;
+    vsim_device_violation(d, VSIM_RULE_NOTIFY_MISSED,
+                          "q%u: driver waits with avail idx %u, device last notified at %u, "
+                          "used flags 0x%x, avail_event %u",
+                          vq->index, idx, vq->notify_avail, vsim__ld16(vq->used), vq->avail_event);
 }
 
 void vsim_vq_flush(struct vsim_vq *vq)

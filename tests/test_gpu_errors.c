@@ -10,6 +10,11 @@
 #include "test_gpu_env.h"
 #include "vio/err.h"
 
+static size_t gpu_rule_count(const char *id)
+{
+    return vsim_conform_count_rule(vsim_machine_conform(env.m), vsim_rule_by_id(id));
+}
+
 static struct vio_gpu *g;
 
 static void up(const struct vsim_gpu_opts *go)
@@ -250,6 +255,10 @@ START_TEST(unknown_short_and_misplaced_commands_are_unspec)
                                            .height = 4};
     ck_gpu_err(raw(VIO_GPU_QUEUE_CURSOR, &c, sizeof(c)), U); /* controlq command on cursorq */
     ck_assert_uint_eq(vsim_gpu_resource_count(env.sim), 0);
+    /* the bench names the caller's misuse: commands of no feature (GPU-2), wrong queues (GPU-3) */
+    ck_assert_uint_eq(gpu_rule_count("GPU-2"), 2);
+    ck_assert_uint_eq(gpu_rule_count("GPU-3"), 2);
+    vsim_conform_clear(vsim_machine_conform(env.m));
     /* the same request, fenced and on the right queue, succeeds and echoes its fence */
     c.hdr.flags = VIO_GPU_FLAG_FENCE;
     c.hdr.fence_id = 0x1234567890ull;
@@ -283,6 +292,8 @@ START_TEST(get_edid_errors_follow_the_feature_and_the_scanout)
                                      sizeof(resp), VIO_GPU_RESP_OK_EDID, sizeof(resp)),
                      VIO_ERR_IO_ERROR);
     ck_assert_uint_eq(vio_gpu_last_error(g), VIO_GPU_RESP_ERR_UNSPEC);
+    ck_assert_uint_eq(gpu_rule_count("GPU-2"), 1); /* GET_EDID without the feature */
+    vsim_conform_clear(vsim_machine_conform(env.m));
     gpu_env_finish();
 
     up(&(struct vsim_gpu_opts){.edid = true});

@@ -244,8 +244,12 @@ END_TEST
 START_TEST(features_ok_refuse_keeps_the_bit_clear)
 {
     plan("*:features_ok_refuse@1");
+    simt_probe(m, 0, 2);
+    simt_reset(m, 0);
     simt_w32(m, 0, VSIM_MMIO_STATUS, VSIM_STATUS_ACKNOWLEDGE);
     simt_w32(m, 0, VSIM_MMIO_STATUS, VSIM_STATUS_ACKNOWLEDGE | VSIM_STATUS_DRIVER);
+    simt_w32(m, 0, VSIM_MMIO_DEVICE_FEATURES_SEL, 1);
+    (void)simt_r32(m, 0, VSIM_MMIO_DEVICE_FEATURES);
     simt_w32(m, 0, VSIM_MMIO_DRIVER_FEATURES_SEL, 1);
     simt_w32(m, 0, VSIM_MMIO_DRIVER_FEATURES, 1);
     simt_w32(m, 0, VSIM_MMIO_STATUS, 0x0b);

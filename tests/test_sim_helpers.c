@@ -138,11 +138,23 @@ static void features(struct vsim_machine *m, unsigned slot, uint64_t accept)
     }
 }
 
-void simt_init_v2(struct vsim_machine *m, unsigned slot, uint64_t accept, struct simt_ring *r)
+void simt_probe(struct vsim_machine *m, unsigned slot, uint32_t version)
 {
     ck_assert_uint_eq(simt_r32(m, slot, VSIM_MMIO_MAGIC_VALUE), VSIM_MMIO_MAGIC);
-    ck_assert_uint_eq(simt_r32(m, slot, VSIM_MMIO_VERSION), 2);
+    ck_assert_uint_eq(simt_r32(m, slot, VSIM_MMIO_VERSION), version);
+    ck_assert_uint_ne(simt_r32(m, slot, VSIM_MMIO_DEVICE_ID), 0);
+}
+
+void simt_reset(struct vsim_machine *m, unsigned slot)
+{
     simt_w32(m, slot, VSIM_MMIO_STATUS, 0);
+    ck_assert_uint_eq(simt_r32(m, slot, VSIM_MMIO_STATUS), 0);
+}
+
+void simt_init_v2(struct vsim_machine *m, unsigned slot, uint64_t accept, struct simt_ring *r)
+{
+    simt_probe(m, slot, 2);
+    simt_reset(m, slot);
     simt_w32(m, slot, VSIM_MMIO_STATUS, VSIM_STATUS_ACKNOWLEDGE);
     simt_w32(m, slot, VSIM_MMIO_STATUS, VSIM_STATUS_ACKNOWLEDGE | VSIM_STATUS_DRIVER);
     features(m, slot, accept);
@@ -165,8 +177,8 @@ void simt_init_v2(struct vsim_machine *m, unsigned slot, uint64_t accept, struct
 
 void simt_init_v1(struct vsim_machine *m, unsigned slot, uint32_t accept, struct simt_ring *r)
 {
-    ck_assert_uint_eq(simt_r32(m, slot, VSIM_MMIO_VERSION), 1);
-    simt_w32(m, slot, VSIM_MMIO_STATUS, 0);
+    simt_probe(m, slot, 1);
+    simt_reset(m, slot);
     simt_w32(m, slot, VSIM_MMIO_STATUS, VSIM_STATUS_ACKNOWLEDGE);
     simt_w32(m, slot, VSIM_MMIO_STATUS, VSIM_STATUS_ACKNOWLEDGE | VSIM_STATUS_DRIVER);
     features(m, slot, accept);

@@ -44,6 +44,11 @@ bool simt_used(struct simt_ring *r, uint32_t *id, uint32_t *len);
 void simt_set_used_event(struct simt_ring *r, uint16_t v);
 uint16_t simt_avail_event(const struct simt_ring *r);
 
+/* MMIO-specific Initialization: MagicValue, Version (asserted @version), DeviceID. */
+void simt_probe(struct vsim_machine *m, unsigned slot, uint32_t version);
+/* Status 0, read back as 0 (Device Reset). */
+void simt_reset(struct vsim_machine *m, unsigned slot);
+
 /*
  * Full modern (v2) or legacy (v1) initialization of the device in @slot with
  * queue 0 on @r, accepting @accept; ends with DRIVER_OK.

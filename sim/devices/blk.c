@@ -60,13 +60,25 @@ static void config_read(void *priv, uint32_t off, void *buf, uint32_t len)
                                   "config %s read, its feature bit %u is not offered",
                                   optional[i].name, optional[i].feature);
     }
+    /* Block Device / Device Initialization: writeback only once FEATURES_OK is set */
+    if (off <= VSIM_BLK_CFG_WRITEBACK && VSIM_BLK_CFG_WRITEBACK < off + len &&
+        (offered & VSIM_BIT(VSIM_BLK_F_CONFIG_WCE)) && !vsim_device_legacy(b->dev) &&
+        !(vsim_device_status(b->dev) & VSIM_STATUS_FEATURES_OK))
+        vsim_device_violation(b->dev, VSIM_RULE_BLK_WRITEBACK, "writeback read with status 0x%02x",
+                              vsim_device_status(b->dev));
     memcpy(buf, b->cfg + off, len);
 }
 
+/* Device Operation: with CONFIG_WCE the driver may switch the cache mode (0 or 1). */
 static bool config_write(void *priv, uint32_t off, const void *buf, uint32_t len)
 {
-    (void)priv, (void)off, (void)buf, (void)len;
-    return false; /* writeback is writable only with CONFIG_WCE, which is not offered */
+    struct vsim_blk *b = priv;
+    uint8_t mode = *(const uint8_t *)buf;
+    if (off != VSIM_BLK_CFG_WRITEBACK || len != 1 || mode > 1 ||
+        !vsim_device_has(b->dev, VSIM_BLK_F_CONFIG_WCE))
+        return false;
+    b->cfg[VSIM_BLK_CFG_WRITEBACK] = mode;
+    return true;
 }
 
 /* ---- backends ---- */
@@ -313,6 +325,10 @@ struct vsim_blk *vsim_blk_new(struct vsim_machine *m, const struct vsim_blk_opts
                         VSIM_BIT(VSIM_F_VERSION_1);
     if (o->read_only)
         features |= VSIM_BIT(VSIM_BLK_F_RO);
+    if (o->config_wce) {
+        features |= VSIM_BIT(VSIM_BLK_F_CONFIG_WCE);
+        b->cfg[VSIM_BLK_CFG_WRITEBACK] = 1; /* writeback until the driver says otherwise */
+    }
     struct vsim_device_model model = {
         .name = "blk",
         .device_id = VSIM_ID_BLOCK,

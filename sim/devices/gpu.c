@@ -79,7 +79,12 @@ static uint32_t get_display_info(struct vsim_gpu *g, struct gpu_cmd *cmd)
 /* GET_EDID: hdr, scanout, padding; answered with size, padding and 1024 EDID bytes. */
 static uint32_t get_edid(struct vsim_gpu *g, struct gpu_cmd *cmd)
 {
-    if (!vsim_device_has(g->dev, VSIM_GPU_F_EDID) || cmd->req_len < GPU_HDR_SIZE + 8)
+    if (!vsim_device_has(g->dev, VSIM_GPU_F_EDID)) {
+        vsim_device_violation(g->dev, VSIM_RULE_GPU_CMD_FEATURE,
+                              "GET_EDID without VIRTIO_GPU_F_EDID negotiated");
+        return VSIM_GPU_RESP_ERR_UNSPEC;
+    }
+    if (cmd->req_len < GPU_HDR_SIZE + 8)
         return VSIM_GPU_RESP_ERR_UNSPEC;
     uint32_t idx = vsim__ld32(cmd->req + GPU_HDR_SIZE);
     if (idx >= g->o.num_scanouts)
@@ -96,11 +101,16 @@ static uint32_t get_edid(struct vsim_gpu *g, struct gpu_cmd *cmd)
 
 static uint32_t dispatch(struct vsim_gpu *g, struct gpu_cmd *cmd, uint16_t queue)
 {
-    if (queue == GPU_QUEUE_CURSOR) {
-        if (cmd->type == VSIM_GPU_CMD_UPDATE_CURSOR || cmd->type == VSIM_GPU_CMD_MOVE_CURSOR)
-            return vsim__gpu_cursor(g, cmd);
+    bool cursor_cmd =
+        cmd->type == VSIM_GPU_CMD_UPDATE_CURSOR || cmd->type == VSIM_GPU_CMD_MOVE_CURSOR;
+    /* Device Operation: cursorq takes the cursor commands, controlq every other one */
+    if ((queue == GPU_QUEUE_CURSOR) != cursor_cmd) {
+        vsim_device_violation(g->dev, VSIM_RULE_GPU_CMD_QUEUE, "command 0x%04x on the %s",
+                              cmd->type, queue == GPU_QUEUE_CURSOR ? "cursorq" : "controlq");
         return VSIM_GPU_RESP_ERR_UNSPEC;
     }
+    if (cursor_cmd)
+        return vsim__gpu_cursor(g, cmd);
     switch (cmd->type) {
     case VSIM_GPU_CMD_GET_DISPLAY_INFO:
         return get_display_info(g, cmd);
@@ -120,7 +130,9 @@ static uint32_t dispatch(struct vsim_gpu *g, struct gpu_cmd *cmd, uint16_t queue
         return vsim__gpu_attach_backing(g, cmd);
     case VSIM_GPU_CMD_RESOURCE_DETACH_BACKING:
         return vsim__gpu_detach_backing(g, cmd);
-    default: /* 3D, blob, capset and UUID commands are not offered; cursor ones go to cursorq */
+    default: /* 3D, blob, capset and UUID commands need features the bench never offers */
+        vsim_device_violation(g->dev, VSIM_RULE_GPU_CMD_FEATURE,
+                              "controlq command 0x%04x of no negotiated feature", cmd->type);
         return VSIM_GPU_RESP_ERR_UNSPEC;
     }
 }
@@ -143,7 +155,10 @@ static uint32_t serve(struct vsim_gpu *g, const struct vsim_chain *c, uint16_t q
 
     uint32_t type;
     uint64_t forced = VSIM_GPU_RESP_ERR_UNSPEC;
-    if (cmd->req_len < GPU_HDR_SIZE) {
+    if (cmd->req_len < GPU_HDR_SIZE || c->write_len < GPU_HDR_SIZE) {
+        vsim_device_violation(g->dev, VSIM_RULE_GPU_FRAMING,
+                              "head %u: %u readable, %llu writable bytes; a header is %u", c->head,
+                              cmd->req_len, (unsigned long long)c->write_len, GPU_HDR_SIZE);
         type = VSIM_GPU_RESP_ERR_UNSPEC;
     } else {
         cmd->type = vsim__ld32(cmd->req);

@@ -107,10 +107,15 @@ static void check_tx_header(struct vsim_net *n, const struct vsim_chain *c, uint
     else
         vsim_chain_read(c, 0, h, hdr);
     uint16_t num_buffers = hdr == VSIM_NET_HDR_LEN ? vsim__ld16(p + 10) : 0;
-    if (p[0] || p[1] || num_buffers)
-        vsim_device_violation(n->dev, VSIM_RULE_NET_TX_HDR,
-                              "transmit head %u: flags 0x%x gso_type 0x%x num_buffers %u", c->head,
-                              p[0], p[1], num_buffers);
+    if (p[0]) /* no VIRTIO_NET_F_CSUM */
+        vsim_device_violation(n->dev, VSIM_RULE_NET_TX_HDR, "transmit head %u: flags 0x%x", c->head,
+                              p[0]);
+    if (p[1]) /* no HOST_TSO4, HOST_TSO6, HOST_UFO, HOST_USO */
+        vsim_device_violation(n->dev, VSIM_RULE_NET_TX_GSO, "transmit head %u: gso_type 0x%x",
+                              c->head, p[1]);
+    if (num_buffers)
+        vsim_device_violation(n->dev, VSIM_RULE_NET_TX_NUM_BUFFERS,
+                              "transmit head %u: num_buffers %u", c->head, num_buffers);
 }
 
 /*

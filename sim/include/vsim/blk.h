@@ -51,6 +51,7 @@ struct vsim_blk_opts {
     uint64_t capacity;     /* RAM disk size in sectors; 0: 2048 (ignored with @image) */
     const char *image;     /* raw image file: its size sets the capacity */
     bool read_only;        /* offer VIRTIO_BLK_F_RO; writes fail with IOERR */
+    bool config_wce;       /* offer VIRTIO_BLK_F_CONFIG_WCE: writeback reads 1, takes 0 or 1 */
     const char *serial;    /* the GET_ID string (up to 20 bytes); NULL: "vsim-blk" */
     uint16_t queue_max;    /* QueueNumMax; 0: 256 */
     uint32_t blk_size;     /* blk_size field; 0: 512 */

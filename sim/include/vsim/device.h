@@ -89,6 +89,8 @@ uint32_t vsim_device_id(const struct vsim_device *d);
 uint32_t vsim_device_vendor(const struct vsim_device *d);
 uint32_t vsim_device_features_word(struct vsim_device *d, uint32_t sel);
 void vsim_device_set_driver_word(struct vsim_device *d, uint32_t sel, uint32_t val);
+/* The driver reads status (the Device Reset and Device Initialization rules follow reads). */
+uint8_t vsim_device_read_status(struct vsim_device *d);
 /* Status write with its side effects: 0 resets, FEATURES_OK may be refused. */
 void vsim_device_write_status(struct vsim_device *d, uint8_t status);
 void vsim_device_reset(struct vsim_device *d);

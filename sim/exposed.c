@@ -1,0 +1,194 @@
+/*
+ * Device Cleanup: a driver must not alter the virtqueue entries of buffers
+ * it exposed to the device (made available, not yet used) while the queue is
+ * live, nor take the buffers away before the device is done with them.
+ *
+ * The device keeps what it read of each chain it popped: the descriptors in
+ * the queue's table, and a hash of the indirect table if there is one. When
+ * the chain is used, or the queue stops (reset, disable), they must still be
+ * as read (CLEAN-1). While any chain is held, every unshare and dma_free is
+ * checked against the buffers of the held chains (CLEAN-2).
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+#include "vsim/spec.h"
+
+#define DESC VSIM_VRING_DESC_SIZE
+
+bool vsim__exposed_reserve(struct vsim_vq *vq, uint16_t num)
+{
+    if (vq->exposed_cap >= num)
+        return true;
+    uint8_t *shadow = realloc(vq->shadow, (size_t)num * DESC);
+    if (shadow)
+        vq->shadow = shadow;
+    uint64_t *hash = realloc(vq->ind_hash, (size_t)num * sizeof(*hash));
+    if (hash)
+        vq->ind_hash = hash;
+    uint8_t *exposed = realloc(vq->exposed, num);
+    if (exposed)
+        vq->exposed = exposed;
+    if (!shadow || !hash || !exposed)
+        return false;
+    memset(vq->exposed, 0, num); /* nothing is held while a queue is being enabled */
+    vq->exposed_cap = num;
+    return true;
+}
+
+void vsim__exposed_free(struct vsim_vq *vq)
+{
+    free(vq->shadow);
+    free(vq->ind_hash);
+    free(vq->exposed);
+    vq->shadow = vq->exposed = NULL;
+    vq->ind_hash = NULL;
+    vq->exposed_cap = 0;
+}
+
+static uint16_t flags_of(const uint8_t *desc)
+{
+    return vsim__ld16(desc + 12);
+}
+
+/* FNV-1a over an indirect table, or 0 when it left guest memory. */
+static uint64_t table_hash(struct vsim_vq *vq, const uint8_t *desc)
+{
+    uint32_t len = vsim__ld32(desc + 8);
+    const uint8_t *p = vsim__mem_host(&vq->dev->m->mem, vsim__ld64(desc), len);
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    if (!p)
+        return 0;
+    for (uint32_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/*
+ * Calls @fn for each descriptor of held chain @head in the queue's table, as
+ * the device read it (shadow) and as it is now (table); stops on true.
+ */
+static bool each_desc(struct vsim_vq *vq, uint16_t head,
+                      bool (*fn)(struct vsim_vq *vq, uint16_t head, uint16_t i, void *ctx),
+                      void *ctx)
+{
+    uint16_t i = head;
+    for (uint16_t n = 0; n < vq->num; n++) {
+        if (fn(vq, head, i, ctx))
+            return true;
+        const uint8_t *s = vq->shadow + (size_t)i * DESC;
+        uint16_t next = vsim__ld16(s + 14);
+        if (!(flags_of(s) & VSIM_VRING_DESC_F_NEXT) || next >= vq->num)
+            break;
+        i = next;
+    }
+    return false;
+}
+
+void vsim__exposed_pop(struct vsim_vq *vq, uint16_t head)
+{
+    /* the chain was just walked and found sound: follow it in the live table */
+    uint16_t i = head;
+    for (uint16_t n = 0; n < vq->num; n++) {
+        const uint8_t *d = vq->desc + (size_t)i * DESC;
+        memcpy(vq->shadow + (size_t)i * DESC, d, DESC);
+        if (flags_of(d) & VSIM_VRING_DESC_F_INDIRECT)
+            vq->ind_hash[head] = table_hash(vq, d);
+        if (!(flags_of(d) & VSIM_VRING_DESC_F_NEXT) || vsim__ld16(d + 14) >= vq->num)
+            break;
+        i = vsim__ld16(d + 14);
+    }
+    if (!vq->exposed[head]) {
+        vq->exposed[head] = 1;
+        vq->nexposed++;
+        vq->dev->m->exposed++;
+    }
+}
+
+static bool altered(struct vsim_vq *vq, uint16_t head, uint16_t i, void *ctx)
+{
+    const uint8_t *s = vq->shadow + (size_t)i * DESC;
+    const char *why = NULL;
+    (void)ctx;
+    if (memcmp(s, vq->desc + (size_t)i * DESC, DESC) != 0)
+        why = "descriptor";
+    else if ((flags_of(s) & VSIM_VRING_DESC_F_INDIRECT) && table_hash(vq, s) != vq->ind_hash[head])
+        why = "indirect table";
+    if (why)
+        vsim_device_violation(vq->dev, VSIM_RULE_CLEAN_ALTER,
+                              "q%u chain at head %u: %s %u changed while the device held it",
+                              vq->index, head, why, i);
+    return why != NULL;
+}
+
+static void release(struct vsim_vq *vq, uint16_t head)
+{
+    vq->exposed[head] = 0;
+    vq->nexposed--;
+    vq->dev->m->exposed--;
+}
+
+void vsim__exposed_used(struct vsim_vq *vq, uint16_t head)
+{
+    if (head >= vq->num || !vq->exposed[head])
+        return;
+    each_desc(vq, head, altered, NULL);
+    release(vq, head);
+}
+
+void vsim__exposed_stop(struct vsim_vq *vq)
+{
+    for (uint16_t h = 0; vq->nexposed && h < vq->num; h++) {
+        if (!vq->exposed[h])
+            continue;
+        each_desc(vq, h, altered, NULL);
+        release(vq, h);
+    }
+}
+
+/* ---- CLEAN-2 ---- */
+
+struct taken {
+    uint64_t pa, len;
+    const char *what;
+};
+
+static bool overlaps(const struct taken *t, uint64_t addr, uint64_t len)
+{
+    return len && addr < t->pa + t->len && t->pa < addr + len;
+}
+
+/* A buffer of the held chain (or its indirect table, or a buffer listed there) is taken. */
+static bool buffer_taken(struct vsim_vq *vq, uint16_t head, uint16_t i, void *ctx)
+{
+    const struct taken *t = ctx;
+    const uint8_t *s = vq->shadow + (size_t)i * DESC;
+    uint64_t addr = vsim__ld64(s);
+    uint32_t len = vsim__ld32(s + 8);
+    bool hit = overlaps(t, addr, len);
+    if (!hit && (flags_of(s) & VSIM_VRING_DESC_F_INDIRECT)) {
+        const uint8_t *table = vsim__mem_host(&vq->dev->m->mem, addr, len);
+        for (uint32_t k = 0; table && !hit && k < len / DESC; k++)
+            hit = overlaps(t, vsim__ld64(table + k * DESC), vsim__ld32(table + k * DESC + 8));
+    }
+    if (hit)
+        vsim_device_violation(
+            vq->dev, VSIM_RULE_CLEAN_REMOVE, "%s of [0x%llx, +%llu) while q%u still holds chain %u",
+            t->what, (unsigned long long)t->pa, (unsigned long long)t->len, vq->index, head);
+    return hit;
+}
+
+void vsim__exposed_taken(struct vsim_machine *m, uint64_t pa, uint64_t len, const char *what)
+{
+    struct taken t = {pa, len, what};
+    for (unsigned i = 0; i < m->ndevices; i++) {
+        struct vsim_device *d = m->devices[i];
+        for (uint16_t q = 0; q < d->model.num_queues; q++) {
+            struct vsim_vq *vq = &d->vqs[q];
+            for (uint16_t h = 0; vq->nexposed && h < vq->num; h++) {
+                if (vq->exposed[h] && each_desc(vq, h, buffer_taken, &t))
+                    return;
+            }
+        }
+    }
+}
