@@ -248,15 +248,21 @@ START_TEST(num_buffers_zero_is_an_io_error)
 }
 END_TEST
 
-START_TEST(num_buffers_above_one_without_mrg_rxbuf_is_an_io_error)
+START_TEST(num_buffers_without_mrg_rxbuf_is_ignored)
 {
     bring_up(2, &(struct vsim_net_opts){.features_off = VSIM_BIT(VSIM_NET_F_MRG_RXBUF)}, 12 + 1514);
-    /* full-size frames fill each buffer, so only the missing feature tells them apart */
+    /* QEMU leaves the field unwritten without MRG_RXBUF: garbage there must not matter */
     fault("net:num_buffers=2@1");
     send_frames(2, 1514);
     ck_assert_int_eq(nett_reap(&a, 2), 2);
-    ck_assert_int_eq(nett_recv(&a, (uint8_t[64]){0}, 64, &(uint32_t){0}, true), VIO_ERR_IO_ERROR);
-    expect_latched(VIO_ERR_IO_ERROR, POSTED, 0);
+    uint8_t frame[1514];
+    uint32_t len;
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(nett_recv(&a, frame, sizeof frame, &len, true), 1);
+        ck_assert_uint_eq(len, 1514);
+    }
+    ck_assert_uint_eq(vsim_fault_fired(vsim_machine_faults(m), 0), 1);
+    down_clean(0);
 }
 END_TEST
 
@@ -484,7 +490,7 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, rx_len_shorter_than_the_header_is_an_io_error);
     tcase_add_test(tc, rx_len_of_just_the_header_is_an_empty_frame);
     tcase_add_test(tc, num_buffers_zero_is_an_io_error);
-    tcase_add_test(tc, num_buffers_above_one_without_mrg_rxbuf_is_an_io_error);
+    tcase_add_test(tc, num_buffers_without_mrg_rxbuf_is_ignored);
     tcase_add_test(tc, num_buffers_beyond_the_posted_buffers_is_an_io_error);
     tcase_add_test(tc, num_buffers_counting_unused_buffers_is_an_io_error);
     tcase_add_test(tc, num_buffers_taking_the_next_packet_is_an_io_error);

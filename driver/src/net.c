@@ -231,10 +231,14 @@ static int rx_pop(struct vio_net *n, struct vio_net_rx_seg *seg, uint32_t *used_
     return 1;
 }
 
-/* num_buffers from the header the device wrote: 1 when the header has none. */
+/*
+ * num_buffers from the header the device wrote. Without MRG_RXBUF a packet is
+ * one buffer whatever the field says: QEMU leaves it unwritten then, as Linux
+ * expects (it reads the field only with mergeable buffers).
+ */
 static uint16_t rx_num_buffers(const struct vio_net *n, const uint8_t *hdr)
 {
-    if (n->hdr_len < VIO_NET_HDR_LEN)
+    if (!n->mrg_rxbuf)
         return 1;
     return (uint16_t)(hdr[VIO_NET_HDR_NUM_BUFFERS] | hdr[VIO_NET_HDR_NUM_BUFFERS + 1] << 8);
 }
@@ -258,7 +262,7 @@ static int rx_one(struct vio_net *n, struct vio_net_rx_pkt *pkt, unsigned *used)
      * Setting Up Receive Buffers: without MRG_RXBUF a packet uses a single
      * buffer; with it, num_buffers counts buffers the driver posted.
      */
-    if (nbuf == 0 || (!n->mrg_rxbuf && nbuf != 1) || nbuf > n->rx_posted + 1u ||
+    if (nbuf == 0 || nbuf > n->rx_posted + 1u ||
         VIO_NEVER(*used + nbuf > VIO_QUEUE_MAX_SIZE))
         return net_fail(n, VIO_ERR_IO_ERROR);
     seg[0].off = n->hdr_len;

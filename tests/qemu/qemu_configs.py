@@ -25,10 +25,6 @@ class Config:
 # negotiated (Processing of Incoming Packets says it MUST set 1), and driver/src/net.c refuses
 # any value but 1 there. ax_virtio_net_init never negotiates MRG_RXBUF, so every modern
 # virtio-net device fails its first receive; legacy devices have the 10-byte header.
-NUM_BUFFERS_DISAGREEMENT = ("QEMU does not write num_buffers without MRG_RXBUF and the driver "
-                            "refuses the frame (README.md: Known disagreements)")
-
-
 def blk_bench():
     """One default device for the benchmark; io_uring is QEMU's fastest path for it."""
     return [Blk("blk-bench", size=4 << 20, drive_props={"aio": "io_uring"})]
@@ -62,18 +58,13 @@ CONFIGS = {
     "mmio-legacy": lambda: Config(MMIO_LEGACY, blk_bench() + [
         Gpu(xres=640, yres=480), Net(), Net({"mrg_rxbuf": "off"}),
         Net({"event_idx": "off", "indirect_desc": "off"})]),
-    "mmio-modern": lambda: Config(MMIO_MODERN, blk_bench() + [Gpu()]),
+    "mmio-modern": lambda: Config(MMIO_MODERN, blk_bench() + [
+        Gpu(), Net(), Net({"mrg_rxbuf": "off"})]),
     "mmio-legacy-blk": lambda: Config(MMIO_LEGACY, blk_variations()),
     "mmio-modern-blk": lambda: Config(MMIO_MODERN, blk_variations()),
     "pci-modern": lambda: Config(PCI_MODERN, blk_bench() + [Gpu(xres=800, yres=600)]
-                                 + blk_pci_variations()),
+                                 + blk_pci_variations() + [Net(), Net({"mrg_rxbuf": "off"})]),
     "pci-transitional": lambda: Config(PCI_TRANSITIONAL, [
-        Blk("blk-transitional"), Blk("blk-ro", readonly=True)] + blk_pci_variations()),
-    # the network on the modern interface, one configuration per transport
-    "mmio-modern-net": lambda: Config(MMIO_MODERN, [Net(), Net({"mrg_rxbuf": "off"})],
-                                      disabled=NUM_BUFFERS_DISAGREEMENT),
-    "pci-modern-net": lambda: Config(PCI_MODERN, [Net(), Net({"mrg_rxbuf": "off"})],
-                                     disabled=NUM_BUFFERS_DISAGREEMENT),
-    "pci-transitional-net": lambda: Config(PCI_TRANSITIONAL, [Net()],
-                                           disabled=NUM_BUFFERS_DISAGREEMENT),
+        Blk("blk-transitional"), Blk("blk-ro", readonly=True)] + blk_pci_variations()
+        + [Net()]),
 }
