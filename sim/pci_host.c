@@ -473,6 +473,8 @@ static void put_cap(struct vsim__pci_fn *f, unsigned at, unsigned len, unsigned 
 /* The capability list, QEMU's order, then the chosen malformation applied to it. */
 static void build_caps(struct vsim__pci_fn *f)
 {
+    /* a rebuild must not keep the links or the PCI_CFG window of an earlier list */
+    memset(&f->cfg[CAP_START], 0, sizeof(f->cfg) - CAP_START);
     enum vsim_pci_malform mf = f->opts.malform;
     uint32_t cfg_size = vsim_device_config_size(f->d);
     f->device_cfg_len = mf == VSIM_PCI_MALFORM_DEVICE_CFG_SHORT ? malform_value(f, 4) : cfg_size;
@@ -554,5 +556,23 @@ int vsim_pci_attach(struct vsim_machine *m, unsigned dev, unsigned fn, struct vs
     f->int_pin = 1; /* INTA# */
     build_caps(f);
     vsim__pci_virtio_reset(f);
+    return VIO_OK;
+}
+
+int vsim_pci_set_malform(struct vsim_machine *m, unsigned dev, unsigned fn,
+                         enum vsim_pci_malform malform, const uint32_t *value)
+{
+    struct pci_host *h = find_host(m);
+    struct vsim__pci_fn *f =
+        h && dev < VSIM__PCI_DEVS && fn < VSIM__PCI_FNS ? h->fns[dev][fn] : NULL;
+    if (!f || !f->d || (unsigned)malform >= VSIM_PCI_MALFORM_COUNT) {
+        vsim__set_error(m, "pci set malform: no virtio function at 00:%02x.%u, or malform %u", dev,
+                        fn, (unsigned)malform);
+        return VIO_ERR_INVALID_PARAM;
+    }
+    f->opts.malform = malform;
+    f->opts.has_value = value != NULL;
+    f->opts.value = value ? *value : 0;
+    build_caps(f);
     return VIO_OK;
 }

@@ -445,6 +445,48 @@ START_TEST(runtime_faults_fail_init_with_their_error)
 }
 END_TEST
 
+/* A malform changed at run time: the next probe sees the rebuilt capability list. */
+START_TEST(a_malform_set_after_attach_takes_effect_at_the_next_probe)
+{
+    add_blk(1, 0, &(struct vsim_pci_attach_opts){.malform = VSIM_PCI_MALFORM_CAP_LOOP});
+    root_up(VSIM_PCI_MEM32_SIZE);
+    ck_assert_int_eq(vio_pci_assign_resources(&root), 0);
+    ck_assert_int_eq(vio_pci_probe(&pt, &root, BLK_BDF), VIO_ERR_UNSUPPORTED);
+    ck_assert_int_eq(pt.why, VIO_PCI_WHY_CAP_LOOP);
+
+    /* cleared: the loop's back link is gone with the old list */
+    ck_assert_int_eq(vsim_pci_set_malform(m, 1, 0, VSIM_PCI_MALFORM_NONE, NULL), 0);
+    ck_assert_int_eq(vio_pci_probe(&pt, &root, BLK_BDF), 0);
+    ck_assert_uint_eq(pt.device.len, VSIM_BLK_CFG_SIZE);
+
+    /* VALUE kept: up to blk_size is enough for the driver, the default 4 bytes is not */
+    const uint32_t upto_blk_size = VSIM_BLK_CFG_BLK_SIZE + 4;
+    ck_assert_int_eq(
+        vsim_pci_set_malform(m, 1, 0, VSIM_PCI_MALFORM_DEVICE_CFG_SHORT, &upto_blk_size), 0);
+    ck_assert_int_eq(vio_pci_probe(&pt, &root, BLK_BDF), 0);
+    ck_assert_uint_eq(pt.device.len, upto_blk_size);
+    struct vio_blk b;
+    ck_assert_int_eq(vio_blk_init(&b, &pt.t, 0), 0);
+    ck_assert_uint_eq(b.capacity, 128);
+    vio_blk_deinit(&b);
+
+    ck_assert_int_eq(vsim_pci_set_malform(m, 1, 0, VSIM_PCI_MALFORM_NO_DEVICE_CFG, NULL), 0);
+    ck_assert_int_eq(vio_pci_probe(&pt, &root, BLK_BDF), 0);
+    ck_assert_uint_eq(pt.device.len, 0);
+    ck_assert_int_eq(vio_blk_init(&b, &pt.t, 0), VIO_ERR_CONFIG_SPACE_MISSING);
+
+    /* only an attached virtio function and a known malform */
+    ck_assert_int_eq(vsim_pci_set_malform(m, 0, 0, VSIM_PCI_MALFORM_NONE, NULL),
+                     VIO_ERR_INVALID_PARAM);
+    ck_assert_int_eq(vsim_pci_set_malform(m, 2, 0, VSIM_PCI_MALFORM_NONE, NULL),
+                     VIO_ERR_INVALID_PARAM);
+    ck_assert_int_eq(vsim_pci_set_malform(m, 1, 0, VSIM_PCI_MALFORM_COUNT, NULL),
+                     VIO_ERR_INVALID_PARAM);
+    ck_assert_int_eq(vsim_pci_set_malform(m, 32, 0, VSIM_PCI_MALFORM_NONE, NULL),
+                     VIO_ERR_INVALID_PARAM);
+}
+END_TEST
+
 Suite *vio_test_suite(void)
 {
     Suite *s = suite_create("pci_sim");
@@ -465,6 +507,7 @@ Suite *vio_test_suite(void)
                         (int)(sizeof layout_cases / sizeof layout_cases[0]));
     tcase_add_loop_test(tc, runtime_faults_fail_init_with_their_error, 0,
                         (int)(sizeof runtime_cases / sizeof runtime_cases[0]));
+    tcase_add_test(tc, a_malform_set_after_attach_takes_effect_at_the_next_probe);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -108,6 +108,18 @@ int vsim_pci_host_init(struct vsim_machine *m);
 int vsim_pci_attach(struct vsim_machine *m, unsigned dev, unsigned fn, struct vsim_device *d,
                     const struct vsim_pci_attach_opts *opts);
 
+/*
+ * Replaces the malform of function @fn of device @dev with @malform and its
+ * VALUE (*@value, or the default when @value is NULL), and rebuilds the
+ * capability list, so a test can clear a fault and have the driver probe
+ * again. The driver sees the new list at its next probe (the PCI_CFG
+ * window it set up is cleared); io_bar and bar_unsized take effect at the
+ * next BAR sizing. Returns 0, or VIO_ERR_INVALID_PARAM when the function is
+ * not a virtio one attached with vsim_pci_attach or @malform is unknown.
+ */
+int vsim_pci_set_malform(struct vsim_machine *m, unsigned dev, unsigned fn,
+                         enum vsim_pci_malform malform, const uint32_t *value);
+
 /* The ECAM offset of a bus 0 function, for a test poking configuration space. */
 #define VSIM_PCI_ECAM_OFF(dev, fn) (((uint64_t)(dev) << 15) | ((uint64_t)(fn) << 12))
 
