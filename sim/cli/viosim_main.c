@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "viosim.h"
+#include "viosim_matrix.h"
 #include "viosim_rig.h"
 
 static void usage(FILE *out)
@@ -113,6 +114,9 @@ int main(int argc, char **argv)
     }
 #ifdef VIO_BLOCK
     viosim_fault_sweep(&o, &r);
+#endif
+#if defined(VIO_BLOCK) && defined(VIO_NET)
+    viosim_matrix_report(&o, &r);
 #endif
 
     printf("\noutput of the MMIO v2 run:\n");
