@@ -97,6 +97,134 @@ static inline void fz_read_pci_func_hdr(struct fz_pci_func_hdr *h, struct fz_in 
     FZ_PCI_FUNC_HEADER(FZ_READ)
 }
 
+/*
+ * fuzz_ops: devices on the bench, each on a transport, a fault plan, then
+ * the rest is a sequence of generic-interface calls (enum fz_ops_op, each
+ * followed by its argument bytes).
+ */
+#define FZ_OPS_HEADER(X)                                                                           \
+    X(8, devices)    /* FZ_OPS_BLK ... FZ_OPS_BOUNCE */                                            \
+    X(8, transports) /* 2 bits per device (blk, net, GPU): FZ_OPS_MMIO2, _MMIO1, _PCI, _PCI_OLD */ \
+    X(8, nrules)     /* fault rules that follow, modulo FZ_OPS_RULES_MAX + 1 */
+
+/* A fault rule (vsim/fault.h): the point and device by index, the trigger, the value. */
+#define FZ_OPS_RULE(X)                                                                             \
+    X(8, point)   /* enum vsim_fault_point, modulo the count */                                    \
+    X(8, device)  /* hal, blk, net, gpu, * (modulo 5) */                                           \
+    X(8, trigger) /* low 2 bits: every, nth, probability; bit 7: the rule has a value */           \
+    X(8, nth)     /* the occurrence (nth + 1), or the probability (nth + 1) / 256 */               \
+    X(32, value)  /* the value; the seed of a probability */
+
+#define FZ_OPS_BLK 0x01u
+#define FZ_OPS_NET 0x02u
+#define FZ_OPS_GPU 0x04u
+#define FZ_OPS_BLK_4K 0x08u   /* blocks of 4 KiB (BLK_SIZE) */
+#define FZ_OPS_LOOPBACK 0x10u /* transmitted frames come back */
+#define FZ_OPS_EDID 0x20u     /* the GPU offers EDID */
+#define FZ_OPS_DEFERRED 0x40u /* the bench serves queues on relax, not on notify */
+#define FZ_OPS_BOUNCE 0x80u   /* every share is bounced */
+#define FZ_OPS_MMIO2 0u
+#define FZ_OPS_MMIO1 1u
+#define FZ_OPS_PCI 2u
+#define FZ_OPS_PCI_OLD 3u /* PCI with a transitional device id */
+#define FZ_OPS_RULES_MAX 4u
+
+enum fz_ops_op {
+    FZ_OP_BLK_READ,    /* block, blocks */
+    FZ_OP_BLK_WRITE,   /* block, blocks, pattern */
+    FZ_OP_BLK_FLUSH,   /* */
+    FZ_OP_BLK_INFO,    /* */
+    FZ_OP_BLK_REPROBE, /* */
+    FZ_OP_NET_TX,      /* u16 length */
+    FZ_OP_NET_RX,      /* */
+    FZ_OP_NET_RECYCLE, /* */
+    FZ_OP_NET_INFO,    /* */
+    FZ_OP_NET_REPROBE, /* */
+    FZ_OP_NET_INJECT,  /* u16 length */
+    FZ_OP_NET_LINK,    /* up (bit 0) */
+    FZ_OP_GPU_DRAW,    /* x, y, w, h, colour */
+    FZ_OP_GPU_INFO,    /* */
+    FZ_OP_GPU_REPROBE, /* */
+    FZ_OP_STEP,        /* */
+    FZ_OP_FAULT_CLEAR, /* */
+    FZ_OP_FAULT_ADD,   /* FZ_OPS_RULE */
+    FZ_OP_COUNT
+};
+
+struct fz_ops_hdr {
+    FZ_OPS_HEADER(FZ_DECL)
+};
+
+struct fz_ops_rule {
+    FZ_OPS_RULE(FZ_DECL)
+};
+
+static inline void fz_read_ops_hdr(struct fz_ops_hdr *h, struct fz_in *in)
+{
+    FZ_OPS_HEADER(FZ_READ)
+}
+
+static inline void fz_read_ops_rule(struct fz_ops_rule *h, struct fz_in *in)
+{
+    FZ_OPS_RULE(FZ_READ)
+}
+
+/*
+ * fuzz_bench: the bench's devices, then the rest is a hostile driver's
+ * commands (enum fz_bench_op, each followed by its argument bytes).
+ */
+#define FZ_BENCH_HEADER(X)                                                                         \
+    X(8, devices) /* FZ_BENCH_* devices, deferred mode and loopback */                             \
+    X(8, flags)   /* bit 0: bounce every share; bit 1: empty MMIO slots report Version 1 */
+
+#define FZ_BENCH_BLK2 0x01u     /* blk on MMIO slot 0, Version 2 */
+#define FZ_BENCH_BLK1 0x02u     /* blk on MMIO slot 1, Version 1 */
+#define FZ_BENCH_NET 0x04u      /* net on MMIO slot 2, Version 2 */
+#define FZ_BENCH_GPU 0x08u      /* GPU on MMIO slot 3, Version 2 */
+#define FZ_BENCH_PCI_BLK 0x10u  /* blk at PCI 00:01.0 */
+#define FZ_BENCH_PCI_GPU 0x20u  /* GPU at PCI 00:02.0 */
+#define FZ_BENCH_DEFERRED 0x40u /* queues served on relax */
+#define FZ_BENCH_LOOPBACK 0x80u /* the net device hears itself */
+
+/*
+ * Register regions: 0-7 MMIO slot i; 8-10 the ECAM space of PCI device
+ * 0-2 (offset: function << 12 | register); 11-12 the BAR4 window of PCI
+ * device 1-2 as FZ_BENCH_PCI_BARS places it.
+ */
+#define FZ_BENCH_REGIONS 13u
+/* Queue areas in the driver's guest memory: descriptors, driver area, device area. */
+#define FZ_BENCH_AREAS 4u
+
+enum fz_bench_op {
+    FZ_BENCH_W32,      /* region, u16 offset, u32 value */
+    FZ_BENCH_R32,      /* region, u16 offset */
+    FZ_BENCH_W16,      /* region, u16 offset, u16 value */
+    FZ_BENCH_W8,       /* region, u16 offset, u8 value */
+    FZ_BENCH_R16,      /* region, u16 offset */
+    FZ_BENCH_R8,       /* region, u16 offset */
+    FZ_BENCH_MEM,      /* u32 offset in the guest area, u8 length, bytes */
+    FZ_BENCH_DESC,     /* area, index, u8 address kind, u64 address, u32 len, u16 flags, u16 next */
+    FZ_BENCH_AVAIL,    /* area, u16 head: appended to the available ring */
+    FZ_BENCH_QUEUE,    /* region, queue, area, log2 size: the queue set up on that area */
+    FZ_BENCH_INIT,     /* region, u64 features XOR offered: status up to DRIVER_OK */
+    FZ_BENCH_NOTIFY,   /* region, u16 queue */
+    FZ_BENCH_STEP,     /* */
+    FZ_BENCH_RELAX,    /* */
+    FZ_BENCH_PCI_BARS, /* device 1-2: BAR4 placed, memory and bus master on */
+    FZ_BENCH_RESET,    /* region */
+    FZ_BENCH_INJECT,   /* u16 length: a frame from the wire */
+    FZ_BENCH_OPS
+};
+
+struct fz_bench_hdr {
+    FZ_BENCH_HEADER(FZ_DECL)
+};
+
+static inline void fz_read_bench_hdr(struct fz_bench_hdr *h, struct fz_in *in)
+{
+    FZ_BENCH_HEADER(FZ_READ)
+}
+
 struct fz_probe_hdr {
     FZ_PROBE_HEADER(FZ_DECL)
 };

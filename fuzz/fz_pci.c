@@ -127,32 +127,61 @@ static bool in_enabled_bar(const struct fz_pci_func *f, uint64_t va, uint64_t le
     return false;
 }
 
-/* Which of the driver's mapped structures @addr falls in; aborts when none or off its BAR. */
-static const struct vio_pci_region *structure(struct fz_pci *pci, uintptr_t addr, unsigned width,
-                                              uint32_t *off)
-{
-    const struct vio_pci_transport *tp = pci->tp;
-    const struct vio_pci_region *regs[4] = {&tp->common, &tp->notify, &tp->isr, &tp->device};
-    for (unsigned i = 0; i < 4; i++) {
-        const struct vio_pci_region *r = regs[i];
-        if (r->len == 0 || addr < r->va || addr - r->va >= r->len)
-            continue;
-        *off = (uint32_t)(addr - r->va);
-        struct fz_pci_func *f = find_func(pci, tp->bdf);
-        if (width > r->len - *off || f == NULL || !in_enabled_bar(f, r->va, r->len))
-            fz_fail("access at %#lx: a virtio structure outside the function's enabled BARs",
-                    (unsigned long)addr);
-        return r;
-    }
-    fz_fail("%u-byte access at %#lx, outside every virtio structure the driver mapped", width,
-            (unsigned long)addr);
-}
-
-static void common_check(uint32_t off, unsigned width)
+/* PCI Device Layout: each common configuration field is accessed with its own width. */
+static bool common_fits(uint32_t off, unsigned width)
 {
     uint32_t field = off >= C_QUEUE_DESC ? off & ~3u : off;
-    if (off >= C_END || common_width(field) != width || off % width != 0)
-        fz_fail("common configuration access of %u bytes at %#x (PCI Device Layout)", width, off);
+    return off < C_END && common_width(field) == width && off % width == 0;
+}
+
+enum structure { S_COMMON, S_NOTIFY, S_ISR, S_DEVICE, S_COUNT };
+
+static bool fits(const struct fz_pci *pci, enum structure s, uint32_t off, unsigned width,
+                 bool write)
+{
+    switch (s) {
+    case S_COMMON: /* the driver never writes a read-only field */
+        return common_fits(off, width) &&
+               !(write && (off == C_DEVICE_FEATURE || off == C_NUM_QUEUES ||
+                           off == C_CONFIG_GENERATION || off == C_QUEUE_NOTIFY_OFF));
+    case S_NOTIFY: /* Available Buffer Notifications: 16 bits at the queue's address */
+        return write && width == 2 && off == (uint32_t)pci->notify_off * pci->tp->notify_multiplier;
+    case S_ISR: /* ISR status: one byte, read */
+        return !write && width == 1 && off == 0;
+    default:
+        return true;
+    }
+}
+
+/*
+ * The structure an access at @addr is for: of the driver's mapped structures
+ * that contain it (a hostile device may make them overlap), the first whose
+ * layout allows it. Aborts when none does, or when the structure lies
+ * outside the function's enabled BARs.
+ */
+static enum structure structure(struct fz_pci *pci, uintptr_t addr, unsigned width, bool write,
+                                uint32_t *off)
+{
+    const struct vio_pci_transport *tp = pci->tp;
+    const struct vio_pci_region *regs[S_COUNT] = {&tp->common, &tp->notify, &tp->isr, &tp->device};
+    bool inside = false;
+    for (unsigned s = 0; s < S_COUNT; s++) {
+        const struct vio_pci_region *r = regs[s];
+        if (r->len == 0 || addr < r->va || addr - r->va >= r->len ||
+            width > r->len - (addr - r->va))
+            continue;
+        struct fz_pci_func *f = find_func(pci, tp->bdf);
+        if (f == NULL || !in_enabled_bar(f, r->va, r->len))
+            fz_fail("access at %#lx: a virtio structure outside the function's enabled BARs",
+                    (unsigned long)addr);
+        inside = true;
+        *off = (uint32_t)(addr - r->va);
+        if (fits(pci, (enum structure)s, *off, width, write))
+            return (enum structure)s;
+    }
+    fz_fail("%u-byte %s at %#lx: %s", width, write ? "write" : "read", (unsigned long)addr,
+            inside ? "not a field of the virtio structures there (PCI Device Layout)"
+                   : "outside every virtio structure the driver mapped");
 }
 
 static struct fz_pci_queue *sel_queue(struct fz_pci *pci)
@@ -227,11 +256,6 @@ static void common_write(struct fz_pci *pci, uint32_t off, uint32_t val)
     case C_QUEUE_SELECT:
         pci->queue_sel = (uint16_t)val;
         return;
-    case C_DEVICE_FEATURE:
-    case C_NUM_QUEUES:
-    case C_CONFIG_GENERATION:
-    case C_QUEUE_NOTIFY_OFF:
-        fz_fail("write to read-only common configuration field %#x", off);
     default:
         break;
     }
@@ -259,19 +283,17 @@ static uint32_t pci_read(void *ctx, uintptr_t addr, unsigned width)
     if (cfg_decode(pci, addr, width, &f, &reg))
         return f == NULL ? UINT32_MAX >> (32 - 8 * width)
                          : (reg < 256 ? get_le(&f->cfg[reg], width) : 0);
-    const struct vio_pci_region *r = structure(pci, addr, width, &off);
-    const struct vio_pci_transport *tp = pci->tp;
-    uint32_t v = 0;
-    if (r == &tp->common) {
-        common_check(off, width);
-        uint32_t field = off >= C_QUEUE_DESC ? off & ~3u : off;
-        v = common_read(pci, field);
-    } else if (r == &tp->isr) {
+    uint32_t v;
+    switch (structure(pci, addr, width, false, &off)) {
+    case S_COMMON:
+        v = common_read(pci, off >= C_QUEUE_DESC ? off & ~3u : off);
+        break;
+    case S_ISR:
         v = fz_dev_isr_take(pci->d);
-    } else if (r == &tp->device) {
+        break;
+    default: /* S_DEVICE */
         v = fz_dev_config_read(pci->d, off, width);
-    } else {
-        fz_fail("read of the notification structure");
+        break;
     }
     v = fz_dev_reg(pci->d, v);
     return width == 4 ? v : v & ((1u << (8 * width)) - 1u);
@@ -287,20 +309,16 @@ static void pci_write(void *ctx, uintptr_t addr, unsigned width, uint32_t val)
             cfg_write(f, reg, width, val);
         return;
     }
-    const struct vio_pci_region *r = structure(pci, addr, width, &off);
-    const struct vio_pci_transport *tp = pci->tp;
-    if (r == &tp->common) {
-        common_check(off, width);
+    switch (structure(pci, addr, width, true, &off)) {
+    case S_COMMON:
         common_write(pci, off, val);
-    } else if (r == &tp->notify) {
-        /* Available Buffer Notifications: the queue index at that queue's notify address */
-        if (width != 2 || off != (uint32_t)pci->notify_off * tp->notify_multiplier)
-            fz_fail("notification of %u bytes at offset %#x of the structure", width, off);
+        break;
+    case S_NOTIFY:
         fz_dev_notify(pci->d, (uint16_t)val);
-    } else if (r == &tp->device) {
+        break;
+    default: /* S_DEVICE */
         fz_dev_config_write(pci->d, off, width, val);
-    } else {
-        fz_fail("write to the ISR status");
+        break;
     }
 }
 

@@ -21,6 +21,9 @@ void fz_seed_probe_hdr(struct fz_seed *s, const struct fz_probe_hdr *h);
 void fz_seed_ring_hdr(struct fz_seed *s, const struct fz_ring_hdr *h);
 void fz_seed_pci_hdr(struct fz_seed *s, const struct fz_pci_hdr *h);
 void fz_seed_pci_func_hdr(struct fz_seed *s, const struct fz_pci_func_hdr *h);
+void fz_seed_ops_hdr(struct fz_seed *s, const struct fz_ops_hdr *h);
+void fz_seed_ops_rule(struct fz_seed *s, const struct fz_ops_rule *h);
+void fz_seed_bench_hdr(struct fz_seed *s, const struct fz_bench_hdr *h);
 /* Writes @s as DIR/@target/@name. */
 void fz_seed_save(const char *target, const char *name, const struct fz_seed *s);
 
@@ -32,5 +35,6 @@ void fz_script_gpu(struct fz_seed *s);
 /* Seed sets: MMIO probe, used ring and responses; PCI; the bench and op sequences. */
 void fz_seeds_mmio(void);
 void fz_seeds_pci(void);
+void fz_seeds_sim(void);
 
 #endif

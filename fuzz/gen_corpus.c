@@ -70,6 +70,21 @@ void fz_seed_pci_func_hdr(struct fz_seed *s, const struct fz_pci_func_hdr *h)
     FZ_PCI_FUNC_HEADER(FZ_WRITE)
 }
 
+void fz_seed_ops_hdr(struct fz_seed *s, const struct fz_ops_hdr *h)
+{
+    FZ_OPS_HEADER(FZ_WRITE)
+}
+
+void fz_seed_ops_rule(struct fz_seed *s, const struct fz_ops_rule *h)
+{
+    FZ_OPS_RULE(FZ_WRITE)
+}
+
+void fz_seed_bench_hdr(struct fz_seed *s, const struct fz_bench_hdr *h)
+{
+    FZ_BENCH_HEADER(FZ_WRITE)
+}
+
 void fz_seed_save(const char *target, const char *name, const struct fz_seed *s)
 {
     char path[4096];
@@ -99,5 +114,6 @@ int main(int argc, char **argv)
     }
     fz_seeds_mmio();
     fz_seeds_pci();
+    fz_seeds_sim();
     return 0;
 }
