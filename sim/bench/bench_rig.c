@@ -2,6 +2,7 @@
 #include "bench.h"
 #include "vio/err.h"
 #include "vsim/mmio.h"
+#include "viosim_pci.h"
 #include "vsim/pci.h"
 
 #define BENCH_SLOT 0u
@@ -30,16 +31,7 @@ int bench_probe(struct vsim_machine *m, enum bench_transport tr, struct bench_tr
         *t = &s->mmio.t;
         return vio_mmio_probe(&s->mmio, hal, VSIM_MMIO_SLOT_BASE(BENCH_SLOT), VSIM_MMIO_STRIDE);
     }
-    struct vio_pci_root_config c = {
-        .cfg_base = VSIM_PCI_ECAM_BASE,
-        .mech = VIO_PCI_ECAM,
-        .bus_last = VSIM_PCI_BUSES - 1,
-        .mem32_base = VSIM_PCI_MEM32_BASE,
-        .mem32_size = VSIM_PCI_MEM32_SIZE,
-    };
     *t = &s->pci.t;
-    int rc = vio_pci_root_init(&s->root, hal, &c);
-    if (rc == 0)
-        rc = vio_pci_assign_resources(&s->root);
+    int rc = viosim_pci_root_up(&s->root, m);
     return rc ? rc : vio_pci_probe(&s->pci, &s->root, VIO_PCI_BDF(0, BENCH_PCI_DEV, 0));
 }

@@ -24,6 +24,7 @@
 #include "vsim/pci.h"
 #include "vsim/spec.h"
 #include "viosim_matrix.h"
+#include "viosim_pci.h"
 
 #define SLOT 0u
 #define PCI_DEV 1u
@@ -90,17 +91,7 @@ static bool arm(struct ctx *c)
 
 static bool pci_root_up(struct ctx *c)
 {
-    struct vio_pci_root_config rc = {
-        .cfg_base = VSIM_PCI_ECAM_BASE,
-        .mech = VIO_PCI_ECAM,
-        .bus_first = 0,
-        .bus_last = VSIM_PCI_BUSES - 1,
-        .mem32_base = VSIM_PCI_MEM32_BASE,
-        .mem32_size = VSIM_PCI_MEM32_SIZE,
-    };
-    int rc_init = vio_pci_root_init(&c->root, vsim_machine_hal(c->m), &rc);
-    if (rc_init == 0)
-        rc_init = vio_pci_assign_resources(&c->root);
+    int rc_init = viosim_pci_root_up(&c->root, c->m);
     if (rc_init != 0)
         return fail(c, "PCI root: %s (%s)", vio_err_name(rc_init), vio_pci_why_str(c->root.why));
     return true;

@@ -6,6 +6,7 @@
 #include "vio/err.h"
 #include "vsim/mmio.h"
 #include "vsim/pci.h"
+#include "viosim_pci.h"
 #include "viosim_rig.h"
 
 /* MMIO slots fill from the top down, as on QEMU; PCI devices from 1 up (00:00.0 is the host). */
@@ -116,17 +117,7 @@ static int visit_pci(void *arg, const struct vio_pci_func_info *info)
 
 static int probe_pci(struct viosim_rig *rig)
 {
-    struct vio_pci_root_config c = {
-        .cfg_base = VSIM_PCI_ECAM_BASE,
-        .mech = VIO_PCI_ECAM,
-        .bus_first = 0,
-        .bus_last = VSIM_PCI_BUSES - 1,
-        .mem32_base = VSIM_PCI_MEM32_BASE,
-        .mem32_size = VSIM_PCI_MEM32_SIZE,
-    };
-    int rc = vio_pci_root_init(&rig->root, vsim_machine_hal(rig->m), &c);
-    if (rc == 0)
-        rc = vio_pci_assign_resources(&rig->root);
+    int rc = viosim_pci_root_up(&rig->root, rig->m);
     if (rc == 0)
         rc = vio_pci_enumerate(&rig->root, visit_pci, rig);
     return rc;
