@@ -433,17 +433,32 @@ void vsim_device_config_write(struct vsim_device *d, uint32_t off, unsigned widt
 
 /* ---- queues ---- */
 
-uint16_t vsim_device_queue_max(struct vsim_device *d, uint16_t idx)
+static uint16_t model_queue_max(struct vsim_device *d, uint16_t idx)
 {
-    if (idx >= d->model.num_queues)
-        return 0;
-    if (vsim_device_fault(d, VSIM_FAULT_QUEUE_MAX_ZERO, NULL))
-        return 0;
     if (d->model.ops->queue_max) {
         uint16_t max = d->model.ops->queue_max(d->model.priv, idx);
         return max > VSIM_QUEUE_SIZE_MAX ? VSIM_QUEUE_SIZE_MAX : max;
     }
     return d->model.queue_max;
+}
+
+uint16_t vsim_device_queue_max(struct vsim_device *d, uint16_t idx)
+{
+    if (idx >= d->model.num_queues)
+        return 0;
+    struct vsim_vq *vq = &d->vqs[idx];
+    vq->max_presented =
+        vsim_device_fault(d, VSIM_FAULT_QUEUE_MAX_ZERO, NULL) ? 0 : model_queue_max(d, idx);
+    vq->max_known = true;
+    return vq->max_presented;
+}
+
+uint16_t vsim_device_queue_limit(struct vsim_device *d, uint16_t idx)
+{
+    if (idx >= d->model.num_queues)
+        return 0;
+    const struct vsim_vq *vq = &d->vqs[idx];
+    return vq->max_known ? vq->max_presented : model_queue_max(d, idx);
 }
 
 void vsim__device_run(struct vsim_device *d, struct vsim_vq *vq)

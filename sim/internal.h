@@ -190,6 +190,8 @@ struct vsim_vq {
     uint64_t unneeded;     /* notifications the device had suppressed */
     bool starved;          /* chains were given back by vsim_vq_unpop: the device waits for more */
     bool missed_reported;  /* NOTIFY-1 recorded since the last notification */
+    bool max_known;        /* the driver was presented a maximum size, max_presented */
+    uint16_t max_presented;
     /* Device Cleanup: the exposed chains as the device read them (exposed.c) */
     uint8_t *shadow;    /* 16 bytes per descriptor */
     uint64_t *ind_hash; /* per head: hash of the chain's indirect table */

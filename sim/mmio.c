@@ -170,7 +170,7 @@ static uint32_t read_reg(struct mmio_slot *s, uint32_t off)
 static void enable_queue(struct mmio_slot *s, struct mmio_queue *q, uint64_t desc, uint64_t avail,
                          uint64_t used)
 {
-    uint32_t max = vsim_device_queue_max(s->d, (uint16_t)s->queue_sel);
+    uint32_t max = vsim_device_queue_limit(s->d, (uint16_t)s->queue_sel);
     struct vsim_vq *vq = vsim_device_vq(s->d, (uint16_t)s->queue_sel);
     if (q->num == 0 || q->num > max) {
         vsim_device_violation(s->d, VSIM_RULE_MMIO_QUEUE_NUM,
@@ -317,7 +317,7 @@ static void write_reg(struct mmio_slot *s, uint32_t off, uint32_t val)
         return;
     }
     if (off == VSIM_MMIO_QUEUE_NUM) {
-        if (val > vsim_device_queue_max(d, (uint16_t)s->queue_sel))
+        if (val > vsim_device_queue_limit(d, (uint16_t)s->queue_sel))
             vsim_device_violation(d, VSIM_RULE_MMIO_QUEUE_NUM, "QueueNum %u above QueueNumMax",
                                   val);
         q->num = val;

@@ -85,6 +85,7 @@ void vsim__pci_virtio_reset(struct vsim__pci_fn *f)
         f->q[i] = (struct vsim__pci_queue){.msix = NO_VECTOR};
 }
 
+/* queue_size as the driver reads it: what it wrote, else the maximum (a fault may zero it). */
 static uint16_t queue_size(struct vsim__pci_fn *f, const struct vsim__pci_queue *q)
 {
     return q->size ? q->size : vsim_device_queue_max(f->d, f->queue_select);
@@ -171,7 +172,8 @@ static void enable_queue(struct vsim__pci_fn *f, struct vsim__pci_queue *q)
         return;
     q->enabled = true;
     struct vsim_vq *vq = vsim_device_vq(d, f->queue_select);
-    if (!vsim_vq_enable(vq, queue_size(f, q), q->desc, q->driver, q->device))
+    uint16_t size = q->size ? q->size : vsim_device_queue_limit(d, f->queue_select);
+    if (!vsim_vq_enable(vq, size, q->desc, q->driver, q->device))
         vsim_device_needs_reset(d);
 }
 
@@ -203,7 +205,7 @@ static void queue_write(struct vsim__pci_fn *f, const struct field *fd, uint32_t
     if (off != C_queue_size)
         q->written |= (uint8_t)(1u << ((off - C_queue_desc) / 8));
     if (off == C_queue_size) {
-        uint16_t max = vsim_device_queue_max(f->d, f->queue_select);
+        uint16_t max = vsim_device_queue_limit(f->d, f->queue_select);
         if (val == 0 || (val & (val - 1)) || val > max) {
             vsim__pci_violation(f, VSIM_RULE_PCI_QUEUE_SIZE, "queue_size %u, maximum %u", val, max);
             return;

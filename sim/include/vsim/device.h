@@ -101,8 +101,14 @@ void vsim_device_config_write(struct vsim_device *d, uint32_t off, unsigned widt
 uint32_t vsim_device_generation(const struct vsim_device *d);
 uint32_t vsim_device_isr(const struct vsim_device *d);
 void vsim_device_isr_ack(struct vsim_device *d, uint32_t bits);
-/* QueueNumMax of queue @idx: 0 when it does not exist (or a fault says so). */
+/* QueueNumMax of queue @idx, presented to the driver: 0 when there is none (or a fault says so). */
 uint16_t vsim_device_queue_max(struct vsim_device *d, uint16_t idx);
+/*
+ * The bound the driver must keep for queue @idx (MMIO Device Register Layout,
+ * Common configuration structure layout): the maximum it was last presented,
+ * or the device's own when it never read one. Not a read: no fault applies.
+ */
+uint16_t vsim_device_queue_limit(struct vsim_device *d, uint16_t idx);
 /* Available buffer notification for queue @idx: served now, or on relax in deferred mode. */
 void vsim_device_notify(struct vsim_device *d, uint16_t idx);
 
