@@ -35,6 +35,9 @@ struct vsim_machine *viosim_machine(const struct viosim_opts *o, struct viosim_r
 /* Checks that the driver gave back every DMA page and share, then frees the machine. */
 void viosim_machine_done(struct vsim_machine *m, struct viosim_report *r, const char *who);
 
+/* viosim conform (viosim_conform.c): the catalogue, its proofs, the library in strict mode. */
+int viosim_conform_main(int argc, char **argv);
+
 /* The fault sweep: each blk/HAL fault point alone must surface as its vio_err. */
 void viosim_fault_sweep(const struct viosim_opts *o, struct viosim_report *r);
 

@@ -12,6 +12,7 @@
 static void usage(FILE *out)
 {
     fprintf(out, "usage: viosim [options]\n"
+                 "       viosim conform [-v]   the conformance catalogue (conform --help)\n"
                  "\n"
                  "Builds simulated machines, brings their virtio devices up through the real\n"
                  "driver library and runs a verified workload on each, then a fault sweep.\n"
@@ -69,6 +70,8 @@ static int parse(int argc, char **argv, struct viosim_opts *o)
 int main(int argc, char **argv)
 {
     struct viosim_opts o = {.out_dir = "viosim-out"};
+    if (argc > 1 && strcmp(argv[1], "conform") == 0)
+        return viosim_conform_main(argc - 1, argv + 1);
     if (parse(argc, argv, &o) != 0)
         return 2;
     /* Check every user rule before any scenario runs, so a typo is a usage error. */
