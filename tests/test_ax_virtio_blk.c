@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_machine.h"
 #include "axdriver/block.h"
 #include "axdriver_virtio.h"
 #include "vio/err.h"
@@ -21,8 +22,7 @@ static const struct vio_hal *hal;
 static void setup(void)
 {
     struct vsim_machine_opts o = {.spin_limit = 1000};
-    m = vsim_machine_new(&o);
-    ck_assert_ptr_nonnull(m);
+    m = bench_machine_new(&o);
     hal = vsim_machine_hal(m);
 }
 
@@ -30,7 +30,7 @@ static void teardown(void)
 {
     ck_assert_uint_eq(vsim_machine_dma_pages_in_use(m), 0);
     ck_assert_uint_eq(vsim_machine_shares_in_use(m), 0);
-    ck_assert_uint_eq(vsim_conform_count(vsim_machine_conform(m)), 0);
+    bench_assert_conformant(m);
     vsim_machine_free(m);
 }
 

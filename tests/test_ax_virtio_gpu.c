@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench_machine.h"
 #include "axdriver/display.h"
 #include "axdriver_virtio.h"
 #include "vsim/gpu.h"
@@ -23,8 +24,7 @@ static struct ax_virtio_gpu_dev dev;
 
 static void start(const struct vsim_gpu_opts *opts)
 {
-    m = vsim_machine_new(&(struct vsim_machine_opts){.spin_limit = 2000});
-    ck_assert_ptr_nonnull(m);
+    m = bench_machine_new(&(struct vsim_machine_opts){.spin_limit = 2000});
     hal = vsim_machine_hal(m);
     gpu = vsim_gpu_attach(m, SLOT, 2, opts);
     ck_assert_ptr_nonnull(gpu);
@@ -34,7 +34,7 @@ static void teardown(void)
 {
     ck_assert_uint_eq(vsim_machine_dma_pages_in_use(m), 0);
     ck_assert_uint_eq(vsim_machine_shares_in_use(m), 0);
-    ck_assert_uint_eq(vsim_conform_count(vsim_machine_conform(m)), 0);
+    bench_assert_conformant(m);
     vsim_machine_free(m);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench_machine.h"
 #include "axdriver/net.h"
 #include "axdriver_virtio.h"
 #include "vsim/machine.h"
@@ -25,8 +26,7 @@ static struct ax_net_dev *dev;
 
 static void start(unsigned mmio_version, const struct vsim_net_opts *opts, bool deferred)
 {
-    m = vsim_machine_new(&(struct vsim_machine_opts){.spin_limit = 2000, .deferred = deferred});
-    ck_assert_ptr_nonnull(m);
+    m = bench_machine_new(&(struct vsim_machine_opts){.spin_limit = 2000, .deferred = deferred});
     hal = vsim_machine_hal(m);
     struct vsim_net_opts o = opts ? *opts : (struct vsim_net_opts){0};
     if (o.queue_max == 0)
@@ -50,10 +50,7 @@ static void finish(void)
     ck_assert_int_eq(ax_virtio_net_deinit(&d), 0);
     ck_assert_uint_eq(vsim_machine_dma_pages_in_use(m), 0);
     ck_assert_uint_eq(vsim_machine_shares_in_use(m), 0);
-    struct vsim_conform *c = vsim_machine_conform(m);
-    if (vsim_conform_count(c) != 0)
-        vsim_conform_print(c, stderr);
-    ck_assert_uint_eq(vsim_conform_count(c), 0);
+    bench_assert_conformant(m);
     vsim_machine_free(m);
 }
 

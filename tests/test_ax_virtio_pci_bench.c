@@ -6,6 +6,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "bench_machine.h"
 #include "axdriver/block.h"
 #include "axdriver/display.h"
 #include "axdriver_virtio.h"
@@ -20,18 +21,14 @@ static struct vio_pci_root root;
 
 static void setup(void)
 {
-    m = vsim_machine_new(&(struct vsim_machine_opts){.spin_limit = 2000});
-    ck_assert_ptr_nonnull(m);
+    m = bench_machine_new(&(struct vsim_machine_opts){.spin_limit = 2000});
     hal = vsim_machine_hal(m);
     ck_assert_int_eq(vsim_pci_host_init(m), 0);
 }
 
 static void teardown(void)
 {
-    struct vsim_conform *c = vsim_machine_conform(m);
-    if (vsim_conform_count(c) != 0)
-        vsim_conform_print(c, stderr);
-    ck_assert_uint_eq(vsim_conform_count(c), 0);
+    bench_assert_conformant(m);
     ck_assert_uint_eq(vsim_machine_dma_pages_in_use(m), 0);
     ck_assert_uint_eq(vsim_machine_shares_in_use(m), 0);
     vsim_machine_free(m);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench_machine.h"
 #include "test_gpu_env.h"
 #include "vio/err.h"
 
@@ -18,7 +19,7 @@ void gpu_env_start(const struct vsim_machine_opts *mo, const struct vsim_gpu_opt
     struct vsim_machine_opts o = mo ? *mo : (struct vsim_machine_opts){0};
     if (o.spin_limit == 0)
         o.spin_limit = 2000; /* a device that never answers fails fast */
-    env.m = vsim_machine_new(&o);
+    env.m = bench_machine_new(&o);
     ck_assert_ptr_nonnull(env.m);
     env.hal = vsim_machine_hal(env.m);
     env.sim = vsim_gpu_attach(env.m, GPU_SLOT, version, go);
@@ -53,7 +54,7 @@ void gpu_env_finish(void)
         vio_gpu_deinit(&env.g);
     ck_assert_uint_eq(vsim_machine_dma_pages_in_use(env.m), 0);
     ck_assert_uint_eq(vsim_machine_shares_in_use(env.m), 0);
-    ck_assert_uint_eq(vsim_conform_count(vsim_machine_conform(env.m)), 0);
+    bench_assert_conformant(env.m);
     vsim_machine_free(env.m);
     env.m = NULL;
 }

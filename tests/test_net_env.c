@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_machine.h"
 #include "test_net_env.h"
 #include "vio/err.h"
 #include "vsim/conform.h"
@@ -12,9 +13,7 @@
 struct vsim_machine *nett_machine(bool deferred)
 {
     struct vsim_machine_opts o = {.deferred = deferred, .spin_limit = 2000};
-    struct vsim_machine *m = vsim_machine_new(&o);
-    ck_assert_ptr_nonnull(m);
-    return m;
+    return bench_machine_new(&o);
 }
 
 static void pool_alloc(struct nett *e)
@@ -209,9 +208,6 @@ size_t nett_violations(struct vsim_machine *m)
 
 void nett_machine_free(struct vsim_machine *m)
 {
-    struct vsim_conform *c = vsim_machine_conform(m);
-    if (vsim_conform_count(c))
-        vsim_conform_print(c, stderr);
-    ck_assert_uint_eq(vsim_conform_count(c), 0);
+    bench_assert_conformant(m);
     vsim_machine_free(m);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_machine.h"
 #include "vio/blk.h"
 #include "vio/err.h"
 #include "vio/pci.h"
@@ -32,9 +33,8 @@ static struct vio_pci_transport pt;
 
 static void setup(void)
 {
-    m = vsim_machine_new(
+    m = bench_machine_new(
         &(struct vsim_machine_opts){.mem_size = 4u << 20, .spin_limit = SPIN_LIMIT});
-    ck_assert_ptr_nonnull(m);
     hal = vsim_machine_hal(m);
     ck_assert_int_eq(vsim_pci_host_init(m), 0);
 }
@@ -42,10 +42,7 @@ static void setup(void)
 /* Nothing leaked, and every obligation kept unless a test cleared what it provoked. */
 static void teardown(void)
 {
-    struct vsim_conform *c = vsim_machine_conform(m);
-    if (vsim_conform_count(c) != 0)
-        vsim_conform_print(c, stderr);
-    ck_assert_uint_eq(vsim_conform_count(c), 0);
+    bench_assert_conformant(m);
     ck_assert_uint_eq(vsim_machine_dma_pages_in_use(m), 0);
     ck_assert_uint_eq(vsim_machine_shares_in_use(m), 0);
     vsim_machine_free(m);
