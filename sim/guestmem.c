@@ -20,7 +20,8 @@ int vsim__mem_init(struct vsim__mem *g, uint64_t base, size_t size)
     g->tab_bits = 6;
     g->tab_cap = (size_t)1 << g->tab_bits;
     g->tab = calloc(g->tab_cap, sizeof(*g->tab));
-    if (!g->host || !g->page_used || !g->run || !g->tab) {
+    g->direct = calloc(g->npages, sizeof(*g->direct));
+    if (!g->host || !g->page_used || !g->run || !g->tab || !g->direct) {
         vsim__mem_fini(g);
         return VIO_ERR_DMA_ERROR;
     }
@@ -35,6 +36,7 @@ void vsim__mem_fini(struct vsim__mem *g)
     free(g->page_used);
     free(g->run);
     free(g->tab);
+    free(g->direct);
     memset(g, 0, sizeof(*g));
 }
 
@@ -90,10 +92,9 @@ bool vsim__mem_release(struct vsim__mem *g, uint64_t paddr, uint32_t n, enum vsi
 }
 
 /*
- * ---- the share table: open addressing on paddr, backward-shift deletion ----
+ * ---- the table of bounced shares: open addressing on paddr, backward-shift deletion ----
  * Fibonacci hashing (the product's top bits) spreads the arithmetic runs of
- * addresses a driver shares, and a load of at most 1/4 keeps probe runs short:
- * every share and unshare of every request passes through here.
+ * addresses a driver shares, and a load of at most 1/4 keeps probe runs short.
  */
 
 static size_t slot_of(const struct vsim__mem *g, uint64_t paddr)
@@ -101,7 +102,7 @@ static size_t slot_of(const struct vsim__mem *g, uint64_t paddr)
     return (size_t)((paddr * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - g->tab_bits));
 }
 
-static void tab_put(struct vsim__mem *g, const struct vsim__share *s)
+static inline void tab_put(struct vsim__mem *g, const struct vsim__share *s)
 {
     size_t i = slot_of(g, s->paddr);
     while (g->tab[i].paddr)
@@ -127,7 +128,7 @@ static bool tab_grow(struct vsim__mem *g)
     return true;
 }
 
-static void tab_del(struct vsim__mem *g, size_t i)
+static inline void tab_del(struct vsim__mem *g, size_t i)
 {
     struct vsim__share *tab = g->tab;
     size_t mask = g->tab_cap - 1;
@@ -162,49 +163,119 @@ static uint64_t bounce_in(struct vsim__mem *g, const void *buf, size_t len, int 
     return pa;
 }
 
-static void bounce_out(struct vsim__mem *g, const struct vsim__share *s)
+/* A bounced share: a copy in, and an entry in the exact table. */
+__attribute__((noinline)) static int share_bounced(struct vsim__mem *g, void *buf, size_t len,
+                                                   int dir, uint64_t *paddr)
 {
-    if (s->dir & VIO_DMA_FROM_DEVICE)
-        memcpy(s->buf, vsim__mem_host(g, s->paddr, s->len), s->len);
-    vsim__mem_release(g, s->paddr, s->pages, VSIM__PAGE_BOUNCE);
-}
-
-int vsim__mem_share(struct vsim_machine *m, void *buf, size_t len, int dir, bool bounce,
-                    uint64_t *paddr)
-{
-    struct vsim__mem *g = &m->mem;
-    uintptr_t off = (uintptr_t)buf - (uintptr_t)g->host; /* huge when buf lies below */
     uint32_t pages = 0;
     uint64_t pa;
 
-    if ((g->shares + 1) * 4 > g->tab_cap && !tab_grow(g))
+    if ((g->tab_used + 1) * 4 > g->tab_cap && !tab_grow(g))
         return VIO_ERR_DMA_ERROR;
-    if (!bounce && off < g->size && len <= g->size - off)
-        pa = g->base + off; /* zero-copy: the buffer already lies in guest memory */
-    else if (!(pa = bounce_in(g, buf, len, dir, &pages)))
+    if (!(pa = bounce_in(g, buf, len, dir, &pages)))
         return VIO_ERR_DMA_ERROR;
     tab_put(g, &(struct vsim__share){pa, buf, len, pages, (uint8_t)dir});
+    g->tab_used++;
     g->shares++;
     *paddr = pa;
     return VIO_OK;
 }
 
+/*
+ * Zero-copy shares are counted per guest page, with the sum of a print of
+ * each one's (paddr, len, dir): constant work and one cache line per page,
+ * since every buffer of every request passes through here. The print mixes
+ * so that an unshare matching none of a page's shares leaves the sum nonzero.
+ */
+static uint64_t share_print(uint64_t paddr, size_t len, int dir)
+{
+    uint64_t h = (paddr ^ ((uint64_t)len << 2 ^ (uint64_t)dir)) * UINT64_C(0x9E3779B97F4A7C15);
+    h ^= h >> 29;
+    h *= UINT64_C(0xBF58476D1CE4E5B9);
+    return h ^ (h >> 32);
+}
+
+/* The fast path makes no call but a tail call, so it needs no frame. */
+int vsim__mem_share(struct vsim_machine *m, void *buf, size_t len, int dir, bool bounce,
+                    uint64_t *paddr)
+{
+    struct vsim__mem *g = &m->mem;
+    uintptr_t off = (uintptr_t)buf - (uintptr_t)g->host; /* huge when buf lies below */
+
+    if (bounce || off >= g->size || len > g->size - off)
+        return share_bounced(g, buf, len, dir, paddr);
+    uint64_t pa = g->base + off; /* zero-copy: the buffer already lies in guest memory */
+    struct vsim__page_shares *ps = &g->direct[off / VSIM_PAGE];
+    ps->count++;
+    ps->prints += share_print(pa, len, dir);
+    g->shares++;
+    *paddr = pa;
+    return VIO_OK;
+}
+
+__attribute__((noinline)) static void unshare_bounced(struct vsim__mem *g, size_t i)
+{
+    const struct vsim__share *s = &g->tab[i];
+    if (s->dir & VIO_DMA_FROM_DEVICE)
+        memcpy(s->buf, vsim__mem_host(g, s->paddr, s->len), s->len);
+    vsim__mem_release(g, s->paddr, s->pages, VSIM__PAGE_BOUNCE);
+    tab_del(g, i);
+    g->tab_used--;
+    g->shares--;
+}
+
+__attribute__((noinline)) static void unshare_unmatched(struct vsim_machine *m, uint64_t paddr,
+                                                        void *buf, size_t len, int dir)
+{
+    vsim__violation(m, VSIM_RULE_HAL_UNSHARE, "hal",
+                    "unshare(paddr=0x%llx, buf=%p, len=%zu, dir=%d) matches no share",
+                    (unsigned long long)paddr, buf, len, dir);
+}
+
+/* The page's count came back to 0 but not its prints: some unshare matched no share. */
+__attribute__((noinline)) static void unshare_mismatched(struct vsim_machine *m, uint64_t paddr,
+                                                         void *buf, size_t len, int dir)
+{
+    struct vsim__mem *g = &m->mem;
+    g->direct[(paddr - g->base) / VSIM_PAGE].prints = 0;
+    vsim__violation(m, VSIM_RULE_HAL_UNSHARE, "hal",
+                    "unshare(paddr=0x%llx, buf=%p, len=%zu, dir=%d) returns the last zero-copy "
+                    "share of page 0x%llx, but the page's unshares did not match its shares "
+                    "(length, direction or address)",
+                    (unsigned long long)paddr, buf, len, dir,
+                    (unsigned long long)(paddr & ~(VSIM_PAGE - 1)));
+}
+
+/*
+ * A zero-copy unshare of a page with no share left is recorded at once. One
+ * whose length, direction or address (within a page that holds other shares)
+ * matches no share is recorded when the page's count comes back to 0: at once
+ * when the page held only that share, at the latest when the driver has
+ * returned everything. Bounced shares are matched exactly, entry by entry.
+ */
 void vsim__mem_unshare(struct vsim_machine *m, uint64_t paddr, void *buf, size_t len, int dir)
 {
     struct vsim__mem *g = &m->mem;
-    size_t mask = g->tab_cap - 1;
+    uintptr_t off = (uintptr_t)buf - (uintptr_t)g->host;
 
-    for (size_t i = slot_of(g, paddr); g->tab[i].paddr; i = (i + 1) & mask) {
-        struct vsim__share *s = &g->tab[i];
-        if (s->paddr != paddr || s->buf != buf || s->len != len || s->dir != dir)
-            continue;
-        if (s->pages)
-            bounce_out(g, s);
-        tab_del(g, i);
-        g->shares--;
-        return;
+    if (off < g->size && paddr == g->base + off) {
+        struct vsim__page_shares *ps = &g->direct[off / VSIM_PAGE];
+        if (ps->count) {
+            ps->count--;
+            ps->prints -= share_print(paddr, len, dir);
+            g->shares--;
+            if (ps->count == 0 && ps->prints != 0)
+                unshare_mismatched(m, paddr, buf, len, dir);
+            return;
+        }
     }
-    vsim_conform_record(m->conform, VSIM_RULE_HAL_UNSHARE, "hal",
-                        "unshare(paddr=0x%llx, buf=%p, len=%zu, dir=%d) matches no share",
-                        (unsigned long long)paddr, buf, len, dir);
+    size_t mask = g->tab_cap - 1;
+    for (size_t i = slot_of(g, paddr); g->tab[i].paddr; i = (i + 1) & mask) {
+        const struct vsim__share *s = &g->tab[i];
+        if (s->paddr == paddr && s->buf == buf && s->len == len && s->dir == dir) {
+            unshare_bounced(g, i);
+            return;
+        }
+    }
+    unshare_unmatched(m, paddr, buf, len, dir);
 }

@@ -60,8 +60,14 @@ struct vsim__share {
     uint64_t paddr; /* 0: empty slot */
     void *buf;
     size_t len;
-    uint32_t pages; /* bounce pages, 0 when zero-copy */
+    uint32_t pages; /* bounce pages */
     uint8_t dir;
+};
+
+/* The zero-copy shares that start in one guest page (guestmem.c). */
+struct vsim__page_shares {
+    uint64_t prints; /* sum of the shares' prints of (paddr, len, dir) */
+    uint32_t count;
 };
 
 struct vsim__mem {
@@ -75,8 +81,10 @@ struct vsim__mem {
     size_t dma_pages;
     size_t shares;
     uint64_t bounces;
-    struct vsim__share *tab; /* open addressing on paddr, at most a quarter full */
-    size_t tab_cap;          /* 1 << tab_bits */
+    struct vsim__page_shares *direct; /* per page: zero-copy shares */
+    struct vsim__share *tab;          /* bounced shares: open addressing on paddr */
+    size_t tab_cap;                   /* 1 << tab_bits, at most a quarter used */
+    size_t tab_used;
     unsigned tab_bits;
 };
 

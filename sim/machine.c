@@ -202,19 +202,36 @@ static void hal_dma_free(void *ctx, vio_paddr_t paddr, void *vaddr, size_t pages
     vsim__trace(m, "hal dma_free(0x%llx, %zu)", (unsigned long long)paddr, pages);
 }
 
-static int hal_share(void *ctx, void *buf, size_t len, enum vio_dma_dir dir, vio_paddr_t *paddr)
+/* A share the HAL contract refuses, or one an armed fault rule may fail. */
+__attribute__((noinline)) static int share_checked(struct vsim_machine *m, void *buf, size_t len,
+                                                   enum vio_dma_dir dir, vio_paddr_t *paddr)
 {
-    struct vsim_machine *m = ctx;
-    m->events++;
     if (!buf || len == 0 || (dir & ~VIO_DMA_BOTH) || !(dir & VIO_DMA_BOTH)) {
         vsim__violation(m, VSIM_RULE_HAL_SHARE, "hal", "share(buf=%p, len=%zu, dir=%d)", buf, len,
                         (int)dir);
         return VIO_ERR_INVALID_PARAM;
     }
-    if (vsim__fault_armed(m->faults, VSIM_FAULT_SHARE) &&
-        vsim_fault_hit(m->faults, "hal", VSIM_FAULT_SHARE, NULL))
+    if (vsim_fault_hit(m->faults, "hal", VSIM_FAULT_SHARE, NULL))
         return VIO_ERR_DMA_ERROR;
     return vsim__mem_share(m, buf, len, (int)dir, m->bounce_all, paddr);
+}
+
+/* The common case makes no call but a tail call, so it needs no frame: it runs per buffer. */
+static int hal_share(void *ctx, void *buf, size_t len, enum vio_dma_dir dir, vio_paddr_t *paddr)
+{
+    struct vsim_machine *m = ctx;
+    m->events++;
+    if (!buf || len == 0 || (dir & ~VIO_DMA_BOTH) || !(dir & VIO_DMA_BOTH) ||
+        vsim__fault_armed(m->faults, VSIM_FAULT_SHARE))
+        return share_checked(m, buf, len, dir, paddr);
+    return vsim__mem_share(m, buf, len, (int)dir, m->bounce_all, paddr);
+}
+
+__attribute__((noinline)) static void unshare_exposed(struct vsim_machine *m, vio_paddr_t paddr,
+                                                      void *buf, size_t len, enum vio_dma_dir dir)
+{
+    vsim__exposed_taken(m, paddr, len, "unshare");
+    vsim__mem_unshare(m, paddr, buf, len, (int)dir);
 }
 
 static void hal_unshare(void *ctx, vio_paddr_t paddr, void *buf, size_t len, enum vio_dma_dir dir)
@@ -222,8 +239,9 @@ static void hal_unshare(void *ctx, vio_paddr_t paddr, void *buf, size_t len, enu
     struct vsim_machine *m = ctx;
     m->events++;
     if (m->exposed)
-        vsim__exposed_taken(m, paddr, len, "unshare");
-    vsim__mem_unshare(m, paddr, buf, len, (int)dir);
+        unshare_exposed(m, paddr, buf, len, dir);
+    else
+        vsim__mem_unshare(m, paddr, buf, len, (int)dir);
 }
 
 /* A driver that waits has to have notified what the device asked to hear of (NOTIFY-1). */

@@ -145,6 +145,34 @@ START_TEST(unshare_that_matches_no_share_is_recorded)
 }
 END_TEST
 
+START_TEST(zero_copy_unshare_that_matches_no_share_is_recorded)
+{
+    uint8_t *buf = vsim_machine_mem_alloc(m, 2 * 4096);
+    uint64_t pa, pb, pc;
+    ck_assert_ptr_nonnull(buf);
+    /* the page's only share, back with the wrong direction: recorded at once */
+    ck_assert_int_eq(h->share(h->ctx, buf, 64, VIO_DMA_TO_DEVICE, &pa), 0);
+    h->unshare(h->ctx, pa, buf, 64, VIO_DMA_BOTH);
+    ck_assert_uint_eq(simt_count(m, "HAL-2"), 1);
+    /* a page with another share still out: recorded when the last one comes back */
+    ck_assert_int_eq(h->share(h->ctx, buf + 100, 64, VIO_DMA_TO_DEVICE, &pa), 0);
+    ck_assert_int_eq(h->share(h->ctx, buf + 200, 16, VIO_DMA_FROM_DEVICE, &pb), 0);
+    h->unshare(h->ctx, pa, buf + 100, 32, VIO_DMA_TO_DEVICE); /* wrong length */
+    ck_assert_uint_eq(simt_count(m, "HAL-2"), 1);
+    h->unshare(h->ctx, pb, buf + 200, 16, VIO_DMA_FROM_DEVICE);
+    ck_assert_uint_eq(simt_count(m, "HAL-2"), 2);
+    /* an address that is not the buffer's, and a page with nothing out: at once */
+    ck_assert_int_eq(h->share(h->ctx, buf + 4096, 64, VIO_DMA_TO_DEVICE, &pc), 0);
+    h->unshare(h->ctx, pc + 8, buf + 4096, 64, VIO_DMA_TO_DEVICE);
+    h->unshare(h->ctx, pa, buf + 100, 64, VIO_DMA_TO_DEVICE);
+    ck_assert_uint_eq(simt_count(m, "HAL-2"), 4);
+    h->unshare(h->ctx, pc, buf + 4096, 64, VIO_DMA_TO_DEVICE);
+    ck_assert_uint_eq(simt_count(m, "HAL-2"), 4);
+    ck_assert_uint_eq(vsim_machine_shares_in_use(m), 0);
+    vsim_machine_mem_free(m, buf);
+}
+END_TEST
+
 START_TEST(share_of_nothing_is_refused)
 {
     uint8_t buf[4];
@@ -295,6 +323,7 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, share_of_host_memory_bounces_and_copies_by_direction);
     tcase_add_test(tc, bounce_all_bounces_guest_memory_too);
     tcase_add_test(tc, unshare_that_matches_no_share_is_recorded);
+    tcase_add_test(tc, zero_copy_unshare_that_matches_no_share_is_recorded);
     tcase_add_test(tc, share_of_nothing_is_refused);
     tcase_add_test(tc, many_shares_of_one_buffer_all_come_back);
     tcase_add_test(tc, phys_to_virt_maps_memory_and_windows_and_refuses_the_rest);

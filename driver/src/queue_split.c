@@ -198,7 +198,7 @@ int vio_queue_init(struct vio_queue *q, struct vio_transport *t, uint16_t idx, u
     return 0;
 }
 
-static void unshare_one(const struct vio_hal *hal, const struct vio__shadow_desc *s)
+static inline void unshare_one(const struct vio_hal *hal, const struct vio__shadow_desc *s)
 {
     enum vio_dma_dir dir = (s->flags & VIO_DESC_F_WRITE) ? VIO_DMA_FROM_DEVICE : VIO_DMA_TO_DEVICE;
     hal->unshare(hal->ctx, s->addr, s->buf, s->len, dir);
@@ -222,7 +222,7 @@ static void unshare_entries(struct vio_queue *q, uint16_t head, bool indirect, u
 }
 
 /* Takes back the chain at @head: unshares its buffers and returns its descriptors. */
-static void release_chain(struct vio_queue *q, uint16_t head)
+static inline void release_chain(struct vio_queue *q, uint16_t head)
 {
     struct vio__chain *c = &q->chain[head];
     unshare_entries(q, head, c->indirect, c->nsg);
@@ -249,8 +249,8 @@ static void publish_desc(volatile struct vio__vring_desc *d, const struct vio__s
  * Shares buffer @i of a chain of @n into shadow entry @s (all but its next).
  * Message Framing: device-writable buffers come after the readable ones.
  */
-static int share_entry(const struct vio_hal *hal, struct vio__shadow_desc *s,
-                       const struct vio_sg *sg, bool out, bool more)
+static inline int share_entry(const struct vio_hal *hal, struct vio__shadow_desc *s,
+                              const struct vio_sg *sg, bool out, bool more)
 {
     vio_paddr_t pa = 0;
     int rc =
@@ -394,7 +394,7 @@ void vio_queue_kick(struct vio_queue *q)
  * id and len, 0 when the device has not used anything, or a negative
  * vio_err after latching the queue broken.
  */
-static int peek_used(struct vio_queue *q, uint16_t *id_out, uint32_t *len_out)
+static inline int peek_used(struct vio_queue *q, uint16_t *id_out, uint32_t *len_out)
 {
     if (q->broken)
         return VIO_ERR_IO_ERROR;
@@ -422,7 +422,7 @@ static int peek_used(struct vio_queue *q, uint16_t *id_out, uint32_t *len_out)
     return 1;
 }
 
-static void consume_used(struct vio_queue *q, uint16_t id)
+static inline void consume_used(struct vio_queue *q, uint16_t id)
 {
     release_chain(q, id);
     q->last_used++;

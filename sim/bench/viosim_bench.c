@@ -18,27 +18,58 @@ static void print_result(const char *label, int rc, uint64_t ops, uint64_t ns, u
 #ifdef VIO_BLOCK
 #define ROUNDS 3
 
+/* The fastest of several runs: noise on a shared machine only ever slows a run down. */
+struct best {
+    uint64_t ops, ns;
+    int rc;
+};
+
+static void keep_best(struct best *b, int rc, uint64_t ops, uint64_t ns)
+{
+    if (rc)
+        b->rc = rc;
+    else if (ns && (!b->ns || (double)ops / (double)ns > (double)b->ops / (double)b->ns))
+        b->ops = ops, b->ns = ns;
+}
+
+static double best_rate(const struct best *b)
+{
+    return b->rc || !b->ns ? 0 : (double)b->ops / (double)b->ns;
+}
+
+/*
+ * memcpy and the blk runs of one size take turns, round after round, and
+ * each keeps its best: both sides meet the same moments of the machine.
+ */
 static void blk_section(const struct bench_opts *o)
 {
     static const uint32_t sizes[] = {512, 4096};
     static const unsigned depths[] = {1, 32};
-    printf("\nblk reads, MMIO v2, RAM disk, zero-copy buffers in guest memory\n");
+    printf("\nblk reads, MMIO v2, RAM disk, zero-copy buffers in guest memory "
+           "(best of %d interleaved rounds)\n",
+           ROUNDS);
     for (size_t s = 0; s < 2; s++) {
-        uint64_t ref_ops, ref_ns;
-        bench_memcpy(o, sizes[s], &ref_ops, &ref_ns);
+        struct best ref = {0}, blk[2] = {{0}};
+        for (int round = 0; round < ROUNDS; round++) {
+            uint64_t ops = 0, ns = 0;
+            bench_memcpy(o, sizes[s], &ops, &ns);
+            keep_best(&ref, 0, ops, ns);
+            for (size_t d = 0; d < 2; d++) {
+                ops = ns = 0;
+                int rc = bench_blk(o, BENCH_MMIO_V2, sizes[s], depths[d], &ops, &ns);
+                keep_best(&blk[d], rc, ops, ns);
+            }
+        }
         char label[64];
         snprintf(label, sizeof label, "memcpy %u B (reference)", sizes[s]);
-        bench_row(label, ref_ops, ref_ns, sizes[s]);
-        double ref_rate = ref_ns ? (double)ref_ops / (double)ref_ns : 0;
+        bench_row(label, ref.ops, ref.ns, sizes[s]);
+        double ref_rate = best_rate(&ref);
         for (size_t d = 0; d < 2; d++) {
-            uint64_t ops = 0, ns = 0;
-            int rc = bench_blk(o, BENCH_MMIO_V2, sizes[s], depths[d], &ops, &ns);
             snprintf(label, sizeof label, "blk read %u B, queue depth %u", sizes[s], depths[d]);
-            print_result(label, rc, ops, ns, sizes[s]);
-            double rate = ns ? (double)ops / (double)ns : 0;
-            if (!rc)
+            print_result(label, blk[d].rc, blk[d].ops, blk[d].ns, sizes[s]);
+            if (!blk[d].rc)
                 printf("  %-40s %11.1f %% of memcpy\n", "",
-                       ref_rate > 0 ? 100.0 * rate / ref_rate : 0);
+                       ref_rate > 0 ? 100.0 * best_rate(&blk[d]) / ref_rate : 0);
         }
     }
     /* Interleaved rounds, best of each: a shared machine's noise hits the transports alike. */

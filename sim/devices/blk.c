@@ -190,6 +190,28 @@ static uint8_t do_flush(struct vsim_blk *b, uint64_t sector)
 
 /* ---- requests ---- */
 
+/*
+ * The header and status byte nearly always have a buffer each: taken directly
+ * then, through the stream copies otherwise (they run for every request).
+ */
+static void read_header(const struct vsim_chain *c, uint8_t hdr[VSIM_BLK_REQ_HEADER])
+{
+    if (c->nread && c->seg[0].len >= VSIM_BLK_REQ_HEADER)
+        memcpy(hdr, c->seg[0].p, VSIM_BLK_REQ_HEADER);
+    else
+        vsim_chain_read(c, 0, hdr, VSIM_BLK_REQ_HEADER);
+}
+
+/* The status is the last writable byte (@data_in is its stream offset). */
+static void write_status(const struct vsim_chain *c, uint64_t data_in, uint8_t status)
+{
+    const struct vsim_seg *last = &c->seg[c->nseg - 1];
+    if (c->nseg > c->nread && last->len)
+        last->p[last->len - 1] = status;
+    else
+        vsim_chain_write(c, data_in, &status, 1);
+}
+
 /* Serves one request; returns the bytes written into the chain. */
 static uint32_t serve(struct vsim_blk *b, const struct vsim_chain *c)
 {
@@ -211,7 +233,7 @@ static uint32_t serve(struct vsim_blk *b, const struct vsim_chain *c)
         vsim_chain_write(c, data_in, &status, 1);
         return (uint32_t)c->write_len;
     }
-    vsim_chain_read(c, 0, hdr, sizeof(hdr));
+    read_header(c, hdr);
     uint32_t type = vsim__ld32(hdr);
     uint64_t sector = vsim__ld64(hdr + 8);
     bool data_done = false;
@@ -248,7 +270,7 @@ static uint32_t serve(struct vsim_blk *b, const struct vsim_chain *c)
         b->stats.errors++;
     if (!data_done)
         vsim_chain_fill(c, 0, 0, (size_t)data_in);
-    vsim_chain_write(c, data_in, &status, 1);
+    write_status(c, data_in, status);
     if (vsim_device_tracing(b->dev))
         vsim_device_trace(b->dev, "request type=%u sector=%llu data=%llu status=%u", type,
                           (unsigned long long)sector,
@@ -281,12 +303,27 @@ static const struct vsim_device_ops blk_ops = {
     .destroy = destroy,
 };
 
+/*
+ * A zeroed RAM disk of @sectors, page aligned as the guest's buffers are: a
+ * disk 16 bytes off (malloc's header) made every copy to or from it straddle
+ * cache lines. NULL when too large or out of memory.
+ */
+static uint8_t *ram_alloc(uint64_t sectors)
+{
+    if (sectors > (SIZE_MAX - VSIM_PAGE) / VSIM_BLK_SECTOR)
+        return NULL;
+    size_t bytes = (size_t)sectors * VSIM_BLK_SECTOR;
+    uint8_t *ram = aligned_alloc(VSIM_PAGE, (bytes + VSIM_PAGE - 1) / VSIM_PAGE * VSIM_PAGE);
+    if (ram)
+        memset(ram, 0, bytes);
+    return ram;
+}
+
 static int open_backend(struct vsim_machine *m, struct vsim_blk *b, const struct vsim_blk_opts *o)
 {
     if (!o->image) {
         b->capacity = o->capacity ? o->capacity : 2048;
-        if (b->capacity > SIZE_MAX / VSIM_BLK_SECTOR ||
-            !(b->ram = calloc((size_t)b->capacity, VSIM_BLK_SECTOR))) {
+        if (!(b->ram = ram_alloc(b->capacity))) {
             vsim__set_error(m, "blk: cannot allocate a RAM disk of %llu sectors",
                             (unsigned long long)b->capacity);
             return VIO_ERR_DMA_ERROR;
@@ -379,12 +416,11 @@ int vsim_blk_set_capacity(struct vsim_blk *b, uint64_t sectors)
 {
     if (!b->ram || sectors == 0 || sectors > SIZE_MAX / VSIM_BLK_SECTOR)
         return VIO_ERR_INVALID_PARAM;
-    uint8_t *ram = realloc(b->ram, (size_t)sectors * VSIM_BLK_SECTOR);
+    uint8_t *ram = ram_alloc(sectors);
     if (!ram)
         return VIO_ERR_DMA_ERROR;
-    if (sectors > b->capacity)
-        memset(ram + b->capacity * VSIM_BLK_SECTOR, 0,
-               (size_t)(sectors - b->capacity) * VSIM_BLK_SECTOR);
+    memcpy(ram, b->ram, (size_t)(sectors < b->capacity ? sectors : b->capacity) * VSIM_BLK_SECTOR);
+    free(b->ram);
     b->ram = ram;
     b->capacity = sectors;
     vsim__st64(b->cfg + VSIM_BLK_CFG_CAPACITY, sectors);
