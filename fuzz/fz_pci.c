@@ -136,16 +136,15 @@ static bool common_fits(uint32_t off, unsigned width)
 
 enum structure { S_COMMON, S_NOTIFY, S_ISR, S_DEVICE, S_COUNT };
 
-static bool fits(const struct fz_pci *pci, enum structure s, uint32_t off, unsigned width,
-                 bool write)
+static bool fits(enum structure s, uint32_t off, unsigned width, bool write)
 {
     switch (s) {
     case S_COMMON: /* the driver never writes a read-only field */
         return common_fits(off, width) &&
                !(write && (off == C_DEVICE_FEATURE || off == C_NUM_QUEUES ||
                            off == C_CONFIG_GENERATION || off == C_QUEUE_NOTIFY_OFF));
-    case S_NOTIFY: /* Available Buffer Notifications: 16 bits at the queue's address */
-        return write && width == 2 && off == (uint32_t)pci->notify_off * pci->tp->notify_multiplier;
+    case S_NOTIFY: /* Available Buffer Notifications: 16 bits, anywhere a queue's address may be */
+        return write && width == 2;
     case S_ISR: /* ISR status: one byte, read */
         return !write && width == 1 && off == 0;
     default:
@@ -176,7 +175,7 @@ static enum structure structure(struct fz_pci *pci, uintptr_t addr, unsigned wid
                     (unsigned long)addr);
         inside = true;
         *off = (uint32_t)(addr - r->va);
-        if (fits(pci, (enum structure)s, *off, width, write))
+        if (fits((enum structure)s, *off, width, write))
             return (enum structure)s;
     }
     fz_fail("%u-byte %s at %#lx: %s", width, write ? "write" : "read", (unsigned long)addr,
@@ -284,7 +283,8 @@ static uint32_t pci_read(void *ctx, uintptr_t addr, unsigned width)
         return f == NULL ? UINT32_MAX >> (32 - 8 * width)
                          : (reg < 256 ? get_le(&f->cfg[reg], width) : 0);
     uint32_t v;
-    switch (structure(pci, addr, width, false, &off)) {
+    enum structure s = structure(pci, addr, width, false, &off);
+    switch (s) {
     case S_COMMON:
         v = common_read(pci, off >= C_QUEUE_DESC ? off & ~3u : off);
         break;
@@ -296,7 +296,10 @@ static uint32_t pci_read(void *ctx, uintptr_t addr, unsigned width)
         break;
     }
     v = fz_dev_reg(pci->d, v);
-    return width == 4 ? v : v & ((1u << (8 * width)) - 1u);
+    v = width == 4 ? v : v & ((1u << (8 * width)) - 1u);
+    if (s == S_COMMON && off == C_QUEUE_NOTIFY_OFF && pci->queue_sel < VIO_PCI_MAX_QUEUES)
+        pci->seen_notify_off[pci->queue_sel] = (uint16_t)v;
+    return v;
 }
 
 static void pci_write(void *ctx, uintptr_t addr, unsigned width, uint32_t val)
@@ -314,6 +317,10 @@ static void pci_write(void *ctx, uintptr_t addr, unsigned width, uint32_t val)
         common_write(pci, off, val);
         break;
     case S_NOTIFY:
+        /* the index of a queue whose notify address (as the driver read it) this is */
+        if (val >= VIO_PCI_MAX_QUEUES ||
+            off != (uint32_t)pci->seen_notify_off[val] * pci->tp->notify_multiplier)
+            fz_fail("notification of queue %u at offset %#x of the structure", val, off);
         fz_dev_notify(pci->d, (uint16_t)val);
         break;
     default: /* S_DEVICE */

@@ -46,6 +46,8 @@ struct fz_pci {
     const struct vio_pci_transport *tp;
     uint16_t num_queues;
     uint16_t notify_off;
+    /* queue_notify_off as the driver read it, per queue (reads may deviate) */
+    uint16_t seen_notify_off[VIO_PCI_MAX_QUEUES];
     uint32_t dev_sel, drv_sel;
     uint16_t queue_sel;
     struct fz_pci_queue q[FZ_QUEUES];
