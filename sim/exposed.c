@@ -6,8 +6,9 @@
  * The device keeps what it read of each chain it popped: the descriptors in
  * the queue's table, and a hash of the indirect table if there is one. When
  * the chain is used, or the queue stops (reset, disable), they must still be
- * as read (CLEAN-1). While any chain is held, every unshare and dma_free is
- * checked against the buffers of the held chains (CLEAN-2).
+ * as read (CLEAN-1). An unshare or dma_free while chains are held or
+ * notifications wait (deferred mode) is checked against the buffers of the
+ * chains held and of those available but not taken yet (CLEAN-2).
  */
 #include <stdlib.h>
 
@@ -170,24 +171,58 @@ static bool overlaps(const struct taken *t, uint64_t addr, uint64_t len)
     return len && addr < t->pa + t->len && t->pa < addr + len;
 }
 
-/* A buffer of the held chain (or its indirect table, or a buffer listed there) is taken. */
-static bool buffer_taken(struct vsim_vq *vq, uint16_t head, uint16_t i, void *ctx)
+/* Descriptor @desc's buffer, or its indirect table or a buffer listed there, is taken. */
+static bool desc_taken(struct vsim_vq *vq, const struct taken *t, const uint8_t *desc)
+{
+    uint64_t addr = vsim__ld64(desc);
+    uint32_t len = vsim__ld32(desc + 8);
+    if (overlaps(t, addr, len))
+        return true;
+    if (!(flags_of(desc) & VSIM_VRING_DESC_F_INDIRECT))
+        return false;
+    const uint8_t *table = vsim__mem_host(&vq->dev->m->mem, addr, len);
+    for (uint32_t k = 0; table && k < len / DESC; k++) {
+        if (overlaps(t, vsim__ld64(table + k * DESC), vsim__ld32(table + k * DESC + 8)))
+            return true;
+    }
+    return false;
+}
+
+static void report(struct vsim_vq *vq, const struct taken *t, uint16_t head, const char *state)
+{
+    vsim_device_violation(
+        vq->dev, VSIM_RULE_CLEAN_REMOVE, "%s of [0x%llx, +%llu) while chain %u is %s q%u", t->what,
+        (unsigned long long)t->pa, (unsigned long long)t->len, head, state, vq->index);
+}
+
+/* A chain the device holds, as it read it. */
+static bool held_taken(struct vsim_vq *vq, uint16_t head, uint16_t i, void *ctx)
 {
     const struct taken *t = ctx;
-    const uint8_t *s = vq->shadow + (size_t)i * DESC;
-    uint64_t addr = vsim__ld64(s);
-    uint32_t len = vsim__ld32(s + 8);
-    bool hit = overlaps(t, addr, len);
-    if (!hit && (flags_of(s) & VSIM_VRING_DESC_F_INDIRECT)) {
-        const uint8_t *table = vsim__mem_host(&vq->dev->m->mem, addr, len);
-        for (uint32_t k = 0; table && !hit && k < len / DESC; k++)
-            hit = overlaps(t, vsim__ld64(table + k * DESC), vsim__ld32(table + k * DESC + 8));
-    }
+    bool hit = desc_taken(vq, t, vq->shadow + (size_t)i * DESC);
     if (hit)
-        vsim_device_violation(
-            vq->dev, VSIM_RULE_CLEAN_REMOVE, "%s of [0x%llx, +%llu) while q%u still holds chain %u",
-            t->what, (unsigned long long)t->pa, (unsigned long long)t->len, vq->index, head);
+        report(vq, t, head, "held by");
     return hit;
+}
+
+/* The chains made available that the device has not taken yet, as they are now. */
+static bool pending_taken(struct vsim_vq *vq, const struct taken *t)
+{
+    uint16_t pending = (uint16_t)(vsim__ld16(vq->avail + 2) - vq->last_avail);
+    for (uint16_t k = 0; k < pending && k < vq->num; k++) {
+        uint16_t head = vsim__ld16(vq->avail + 4 + 2u * ((vq->last_avail + k) & (vq->num - 1u)));
+        for (uint16_t i = head, n = 0; i < vq->num && n < vq->num; n++) {
+            const uint8_t *d = vq->desc + (size_t)i * DESC;
+            if (desc_taken(vq, t, d)) {
+                report(vq, t, head, "available to");
+                return true;
+            }
+            if (!(flags_of(d) & VSIM_VRING_DESC_F_NEXT))
+                break;
+            i = vsim__ld16(d + 14);
+        }
+    }
+    return false;
 }
 
 void vsim__exposed_taken(struct vsim_machine *m, uint64_t pa, uint64_t len, const char *what)
@@ -197,10 +232,14 @@ void vsim__exposed_taken(struct vsim_machine *m, uint64_t pa, uint64_t len, cons
         struct vsim_device *d = m->devices[i];
         for (uint16_t q = 0; q < d->model.num_queues; q++) {
             struct vsim_vq *vq = &d->vqs[q];
+            if (!vq->ready || vq->broken)
+                continue;
             for (uint16_t h = 0; vq->nexposed && h < vq->num; h++) {
-                if (vq->exposed[h] && each_desc(vq, h, buffer_taken, &t))
+                if (vq->exposed[h] && each_desc(vq, h, held_taken, &t))
                     return;
             }
+            if (pending_taken(vq, &t))
+                return;
         }
     }
 }

@@ -253,7 +253,11 @@ void vsim__exposed_free(struct vsim_vq *vq);
 void vsim__exposed_pop(struct vsim_vq *vq, uint16_t head);
 void vsim__exposed_used(struct vsim_vq *vq, uint16_t head);
 void vsim__exposed_stop(struct vsim_vq *vq);
-/* CLEAN-2: the driver takes back [@pa, +@len) (unshare, dma_free named by @what). */
+/*
+ * CLEAN-2: the driver takes back [@pa, +@len) (unshare, dma_free named by @what) of a chain the
+ * device holds or that is available to it. Called while chains are held or notifications wait
+ * (deferred mode): the synchronous device takes every notified chain at once.
+ */
 void vsim__exposed_taken(struct vsim_machine *m, uint64_t pa, uint64_t len, const char *what);
 /* Book-keeping of an available buffer notification; @defer: it waits for relax. */
 void vsim__vq_notified(struct vsim_vq *vq, bool defer);

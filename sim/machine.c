@@ -195,7 +195,7 @@ static void hal_dma_free(void *ctx, vio_paddr_t paddr, void *vaddr, size_t pages
                         (unsigned long long)paddr, vaddr, pages, have);
         return;
     }
-    if (m->exposed)
+    if (m->exposed || m->pending)
         vsim__exposed_taken(m, paddr, (uint64_t)have * VSIM_PAGE, "dma_free");
     vsim__mem_release(&m->mem, paddr, have, VSIM__PAGE_DMA);
     m->mem.dma_pages -= have;
@@ -238,7 +238,7 @@ static void hal_unshare(void *ctx, vio_paddr_t paddr, void *buf, size_t len, enu
 {
     struct vsim_machine *m = ctx;
     m->events++;
-    if (m->exposed)
+    if (m->exposed || m->pending) /* chains held, or notified and waiting (deferred mode) */
         unshare_exposed(m, paddr, buf, len, dir);
     else
         vsim__mem_unshare(m, paddr, buf, len, (int)dir);

@@ -91,7 +91,7 @@
       "completions are not relied on while DEVICE_NEEDS_RESET is set (SHOULD)",                    \
       "what a driver relies on stays inside it; driver suites cover it with needs-reset faults")   \
     X(RESET_READ, "RESET-1", RESET,                                                                \
-      "after writing 0 to status the driver reads 0 back before initializing again (PCI: PCI-7)",  \
+      "after writing 0 to status, 0 is read back before initializing again (SHOULD; PCI-7: MUST)", \
       "device.c: status read and write", neg_reset1_reinit_without_reading_zero)                   \
     X(INIT_NOTIFY, "INIT-1", INIT, "no available buffer notification is sent before DRIVER_OK",    \
       "device.c: notify", neg_init1_notify_before_driver_ok)                                       \
