@@ -1,4 +1,5 @@
 /* The bench machine: guest memory, DMA pages, share/bounce, the decoder and conformance log. */
+#define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,28 @@ START_TEST(strict_mode_trips_at_once_and_lenient_only_records)
 }
 END_TEST
 
+START_TEST(violations_carry_the_event_number_their_trace_line_shows)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    vsim_machine_set_trace(m, f);
+    (void)h->read32(h->ctx, VSIM_MMIO_SLOT_BASE(0));     /* event 1: an empty slot's MagicValue */
+    (void)h->read32(h->ctx, VSIM_MMIO_SLOT_BASE(0) + 8); /* event 2: its DeviceID */
+    (void)h->read32(h->ctx, 0x5000);                     /* event 3: nothing there */
+    vsim_machine_set_trace(m, NULL);
+    fclose(f);
+    const struct vsim_violation *v = vsim_conform_get(vsim_machine_conform(m), 0);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_str_eq(vsim_rule_info(v->rule)->id, "HAL-3");
+    ck_assert_uint_eq(v->seq, 3);
+    ck_assert_msg(strstr(text, "     3 hal VIOLATION HAL-3") != NULL, "trace:\n%s", text);
+    ck_assert_msg(strstr(text, "     2 mmio0 - R32 DeviceID") != NULL, "trace:\n%s", text);
+    free(text);
+    vsim_conform_clear(vsim_machine_conform(m));
+}
+END_TEST
+
 START_TEST(rule_ids_are_unique_and_found_by_id)
 {
     for (unsigned i = 0; i < VSIM_RULE_COUNT; i++) {
@@ -331,6 +354,7 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, regions_decode_refuse_overlap_and_unmap);
     tcase_add_test(tc, user_pages_are_not_dma_pages);
     tcase_add_test(tc, strict_mode_trips_at_once_and_lenient_only_records);
+    tcase_add_test(tc, violations_carry_the_event_number_their_trace_line_shows);
     tcase_add_test(tc, rule_ids_are_unique_and_found_by_id);
     suite_add_tcase(s, tc);
     return s;
