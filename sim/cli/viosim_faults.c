@@ -95,6 +95,13 @@ void viosim_fault_sweep(const struct viosim_opts *o, struct viosim_report *r)
         if (pages || shares)
             viosim_check(r, false, "%-24s leaked %zu DMA pages, %zu shares", c->rule, pages,
                          shares);
+        /* However the device misbehaved, the driver's own steps must stay within the spec. */
+        struct vsim_conform *conf = vsim_machine_conform(m);
+        if (vsim_conform_count(conf)) {
+            viosim_check(r, false, "%-24s the driver broke %zu conformance rule(s)", c->rule,
+                         vsim_conform_count(conf));
+            vsim_conform_print(conf, stdout);
+        }
         vsim_machine_free(m);
     }
 }
