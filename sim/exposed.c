@@ -4,7 +4,8 @@
  * live, nor take the buffers away before the device is done with them.
  *
  * The device keeps what it read of each chain it popped: the descriptors in
- * the queue's table, and a hash of the indirect table if there is one. When
+ * the queue's table, and the indirect table if there is one (a copy of a
+ * short one, a hash of a longer one). When
  * the chain is used, or the queue stops (reset, disable), they must still be
  * as read (CLEAN-1). An unshare or dma_free while chains are held or
  * notifications wait (deferred mode) is checked against the buffers of the
@@ -16,6 +17,9 @@
 #include "vsim/spec.h"
 
 #define DESC VSIM_VRING_DESC_SIZE
+/* Indirect tables up to this size are kept whole: a copy and a memcmp per request cost less than
+ * hashing the table twice. */
+#define IND_KEEP (4u * DESC)
 
 bool vsim__exposed_reserve(struct vsim_vq *vq, uint16_t num)
 {
@@ -30,7 +34,10 @@ bool vsim__exposed_reserve(struct vsim_vq *vq, uint16_t num)
     uint8_t *exposed = realloc(vq->exposed, num);
     if (exposed)
         vq->exposed = exposed;
-    if (!shadow || !hash || !exposed)
+    uint8_t *ind_copy = realloc(vq->ind_copy, (size_t)num * IND_KEEP);
+    if (ind_copy)
+        vq->ind_copy = ind_copy;
+    if (!shadow || !hash || !exposed || !ind_copy)
         return false;
     memset(vq->exposed, 0, num); /* nothing is held while a queue is being enabled */
     vq->exposed_cap = num;
@@ -42,7 +49,8 @@ void vsim__exposed_free(struct vsim_vq *vq)
     free(vq->shadow);
     free(vq->ind_hash);
     free(vq->exposed);
-    vq->shadow = vq->exposed = NULL;
+    free(vq->ind_copy);
+    vq->shadow = vq->exposed = vq->ind_copy = NULL;
     vq->ind_hash = NULL;
     vq->exposed_cap = 0;
 }
@@ -54,27 +62,47 @@ static uint16_t flags_of(const uint8_t *desc)
 
 /*
  * A hash of an indirect table, or 0 when it left guest memory. It runs twice
- * for every indirect request, so it takes a descriptor (16 bytes: a table's
- * length is a multiple of 16) a step. Every step is a bijection of the state
- * for either word, so any one changed word changes the hash.
+ * for every indirect request, so its words are mixed independently (no chain
+ * of multiplies to wait for) and summed. Each word's mix is a bijection given
+ * its offset, so any one changed word changes the sum.
  */
 static uint64_t table_hash(struct vsim_vq *vq, const uint8_t *desc)
 {
     uint32_t len = vsim__ld32(desc + 8), i = 0;
     const uint8_t *p = vsim__mem_host(&vq->dev->m->mem, vsim__ld64(desc), len);
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    uint64_t h = len;
     if (!p)
         return 0;
-    for (; i + 16 <= len; i += 16) { /* a descriptor a step */
-        uint64_t w[2];
-        memcpy(w, p + i, 16);
-        h = (h ^ w[0]) * UINT64_C(0x100000001b3);
-        h = (h ^ (h >> 32) ^ w[1]) * UINT64_C(0x100000001b3);
-        h ^= h >> 32;
+    for (; i + 8 <= len; i += 8) { /* a table's length is a multiple of 16 */
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        w = (w ^ (i * UINT64_C(0x9E3779B97F4A7C15))) * UINT64_C(0xBF58476D1CE4E5B9);
+        h += w ^ (w >> 31);
     }
     for (; i < len; i++)
-        h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+        h += (p[i] + 1u) * (i * UINT64_C(0x9E3779B97F4A7C15) | 1u);
     return h;
+}
+
+/* Remembers the indirect table that @desc, the descriptor of chain @head, names. */
+static void keep_table(struct vsim_vq *vq, uint16_t head, const uint8_t *desc)
+{
+    uint32_t len = vsim__ld32(desc + 8);
+    const uint8_t *p = vsim__mem_host(&vq->dev->m->mem, vsim__ld64(desc), len);
+    if (p && len <= IND_KEEP)
+        memcpy(vq->ind_copy + (size_t)head * IND_KEEP, p, len);
+    else
+        vq->ind_hash[head] = table_hash(vq, desc);
+}
+
+/* Is the indirect table @desc names (as keep_table saw it) no longer as it was? */
+static bool table_changed(struct vsim_vq *vq, uint16_t head, const uint8_t *desc)
+{
+    uint32_t len = vsim__ld32(desc + 8);
+    const uint8_t *p = vsim__mem_host(&vq->dev->m->mem, vsim__ld64(desc), len);
+    if (p && len <= IND_KEEP)
+        return memcmp(vq->ind_copy + (size_t)head * IND_KEEP, p, len) != 0;
+    return table_hash(vq, desc) != vq->ind_hash[head];
 }
 
 /*
@@ -106,7 +134,7 @@ void vsim__exposed_pop(struct vsim_vq *vq, uint16_t head)
         const uint8_t *d = vq->desc + (size_t)i * DESC;
         memcpy(vq->shadow + (size_t)i * DESC, d, DESC);
         if (flags_of(d) & VSIM_VRING_DESC_F_INDIRECT)
-            vq->ind_hash[head] = table_hash(vq, d);
+            keep_table(vq, head, d);
         if (!(flags_of(d) & VSIM_VRING_DESC_F_NEXT) || vsim__ld16(d + 14) >= vq->num)
             break;
         i = vsim__ld16(d + 14);
@@ -125,7 +153,7 @@ static bool altered(struct vsim_vq *vq, uint16_t head, uint16_t i, void *ctx)
     (void)ctx;
     if (memcmp(s, vq->desc + (size_t)i * DESC, DESC) != 0)
         why = "descriptor";
-    else if ((flags_of(s) & VSIM_VRING_DESC_F_INDIRECT) && table_hash(vq, s) != vq->ind_hash[head])
+    else if ((flags_of(s) & VSIM_VRING_DESC_F_INDIRECT) && table_changed(vq, head, s))
         why = "indirect table";
     if (why)
         vsim_device_violation(vq->dev, VSIM_RULE_CLEAN_ALTER,

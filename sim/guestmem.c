@@ -184,14 +184,13 @@ __attribute__((noinline)) static int share_bounced(struct vsim__mem *g, void *bu
 /*
  * Zero-copy shares are counted per guest page, with the sum of a print of
  * each one's (paddr, len, dir): constant work and one cache line per page,
- * since every buffer of every request passes through here. The print mixes
- * so that an unshare matching none of a page's shares leaves the sum nonzero.
+ * since every buffer of every request passes through here. The print is a
+ * bijection of paddr ^ len << 2 ^ dir, so one unshare that matches none of a
+ * page's shares leaves the sum nonzero.
  */
 static uint64_t share_print(uint64_t paddr, size_t len, int dir)
 {
-    uint64_t h = (paddr ^ ((uint64_t)len << 2 ^ (uint64_t)dir)) * UINT64_C(0x9E3779B97F4A7C15);
-    h ^= h >> 29;
-    h *= UINT64_C(0xBF58476D1CE4E5B9);
+    uint64_t h = (paddr ^ ((uint64_t)len << 2 ^ (uint64_t)dir)) * UINT64_C(0xBF58476D1CE4E5B9);
     return h ^ (h >> 32);
 }
 

@@ -203,6 +203,7 @@ struct vsim_vq {
     /* Device Cleanup: the exposed chains as the device read them (exposed.c) */
     uint8_t *shadow;    /* 16 bytes per descriptor */
     uint64_t *ind_hash; /* per head: hash of the chain's indirect table */
+    uint8_t *ind_copy;  /* per head: the indirect table itself, when it is short */
     uint8_t *exposed;   /* per head: popped, not yet used */
     uint16_t nexposed;
     uint32_t exposed_cap;
