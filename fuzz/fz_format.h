@@ -192,8 +192,10 @@ static inline void fz_read_ops_rule(struct fz_ops_rule *h, struct fz_in *in)
  * device 1-2 as FZ_BENCH_PCI_BARS places it.
  */
 #define FZ_BENCH_REGIONS 13u
-/* Queue areas in the driver's guest memory: descriptors, driver area, device area. */
+/* Queue areas in the driver's guest memory, then its data area (descriptor addresses point there).
+ */
 #define FZ_BENCH_AREAS 4u
+#define FZ_BENCH_AREA_BYTES 0x3000u
 
 enum fz_bench_op {
     FZ_BENCH_W32,      /* region, u16 offset, u32 value */

@@ -8,9 +8,9 @@
 #include "vsim/mmio.h"
 #include "vsim/pci.h"
 
-#define MEM_BYTES ((size_t)4 << 20)
+#define MEM_BYTES ((size_t)1 << 20)
 #define SPIN_LIMIT 256u
-#define QUEUE_MAX 32u
+#define QUEUE_MAX 16u
 
 static unsigned pci_dev(enum fz_kind kind)
 {

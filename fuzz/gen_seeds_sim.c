@@ -139,7 +139,7 @@ static void b_desc(struct fz_seed *s, uint8_t area, uint8_t idx, uint32_t off, u
 static void b_mem(struct fz_seed *s, uint32_t off, const void *p, uint8_t len)
 {
     b_op(s, FZ_BENCH_MEM);
-    fz_seed_u32(s, FZ_BENCH_AREAS * 0x4000u + off);
+    fz_seed_u32(s, FZ_BENCH_AREAS * FZ_BENCH_AREA_BYTES + off);
     fz_seed_u8(s, len);
     fz_seed_bytes(s, p, len);
 }
@@ -185,7 +185,7 @@ static void b_blk(struct fz_seed *s, uint8_t region, uint32_t type, bool indirec
         const uint32_t offs[3] = {0, 0x200, 0x400}, lens[3] = {16, 512, 1};
         const uint16_t flags[3] = {1, data_flags, 2};
         for (unsigned i = 0; i < 3; i++) {
-            uint64_t pa = 0x80000000u + FZ_BENCH_AREAS * 0x4000u + offs[i];
+            uint64_t pa = 0x80000000u + FZ_BENCH_AREAS * FZ_BENCH_AREA_BYTES + offs[i];
             for (unsigned k = 0; k < 8; k++)
                 table[16 * i + k] = (uint8_t)(pa >> (8 * k));
             table[16 * i + 8] = (uint8_t)lens[i];

@@ -6,7 +6,9 @@
 src=${VIO_SRC:-$SRC/vio}
 build=$WORK/vio-build
 
-cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS" \
+# smaller rings, as fuzz/CMakeLists.txt explains (VIO_FUZZ_QUEUE_MAX)
+cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$CC" \
+    -DCMAKE_C_FLAGS="$CFLAGS -DVIO_QUEUE_MAX_SIZE=32" \
     -DCMAKE_BUILD_TYPE=Release -DVIO_TESTS=OFF -DVIO_FUZZ=ON \
     -DVIO_FUZZ_ENGINE="$LIB_FUZZING_ENGINE"
 cmake --build "$build" -j"$(nproc)"
