@@ -73,7 +73,8 @@ void vio_blk_deinit(struct vio_blk *b)
     vio_queue_deinit(&b->q);
 }
 
-static int blk_check_rw(const struct vio_blk *b, uint64_t sector, const void *buf, size_t len)
+static inline int blk_check_rw(const struct vio_blk *b, uint64_t sector, const void *buf,
+                               size_t len)
 {
     /* blk_size is a power of two (blk_read_config): masks, not two divisions per request */
     if (buf == NULL || len == 0 || (len & (b->blk_size - 1u)) != 0 || len > VIO_BLK_MAX_TRANSFER)

@@ -118,21 +118,27 @@ static int pwrite_piece(void *ctx, uint8_t *p, size_t len, uint64_t stream_off)
     return 0;
 }
 
-static bool in_range(struct vsim_blk *b, uint32_t type, uint64_t sector, uint64_t bytes)
+/* Records why a request is out of range; the test for it is inline, in in_range. */
+__attribute__((noinline)) static bool out_of_range(struct vsim_blk *b, uint32_t type,
+                                                   uint64_t sector, uint64_t bytes)
 {
-    if (bytes % VSIM_BLK_SECTOR) {
+    if (bytes % VSIM_BLK_SECTOR)
         vsim_device_violation(b->dev, VSIM_RULE_BLK_LEN, "type %u with %llu data bytes", type,
                               (unsigned long long)bytes);
-        return false;
-    }
-    if (sector > b->capacity || bytes / VSIM_BLK_SECTOR > b->capacity - sector) {
+    else
         vsim_device_violation(
             b->dev, VSIM_RULE_BLK_RANGE, "type %u at sector %llu, %llu sectors, capacity %llu",
             type, (unsigned long long)sector, (unsigned long long)(bytes / VSIM_BLK_SECTOR),
             (unsigned long long)b->capacity);
-        return false;
-    }
-    return true;
+    return false;
+}
+
+static inline bool in_range(struct vsim_blk *b, uint32_t type, uint64_t sector, uint64_t bytes)
+{
+    if (bytes % VSIM_BLK_SECTOR == 0 && sector <= b->capacity &&
+        bytes / VSIM_BLK_SECTOR <= b->capacity - sector)
+        return true;
+    return out_of_range(b, type, sector, bytes);
 }
 
 static uint8_t do_read(struct vsim_blk *b, const struct vsim_chain *c, uint64_t sector,
