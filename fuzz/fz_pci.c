@@ -136,13 +136,15 @@ static bool common_fits(uint32_t off, unsigned width)
 
 enum structure { S_COMMON, S_NOTIFY, S_ISR, S_DEVICE, S_COUNT };
 
-static bool fits(enum structure s, uint32_t off, unsigned width, bool write)
+/* Whether an access (a write of @val when @write) is one the driver makes to structure @s. */
+static bool fits(enum structure s, uint32_t off, unsigned width, bool write, uint32_t val)
 {
     switch (s) {
-    case S_COMMON: /* the driver never writes a read-only field */
+    case S_COMMON: /* never a read-only field, never 0 to queue_enable */
         return common_fits(off, width) &&
-               !(write && (off == C_DEVICE_FEATURE || off == C_NUM_QUEUES ||
-                           off == C_CONFIG_GENERATION || off == C_QUEUE_NOTIFY_OFF));
+               !(write &&
+                 (off == C_DEVICE_FEATURE || off == C_NUM_QUEUES || off == C_CONFIG_GENERATION ||
+                  off == C_QUEUE_NOTIFY_OFF || (off == C_QUEUE_ENABLE && val != 1)));
     case S_NOTIFY: /* Available Buffer Notifications: 16 bits, anywhere a queue's address may be */
         return write && width == 2;
     case S_ISR: /* ISR status: one byte, read */
@@ -159,7 +161,7 @@ static bool fits(enum structure s, uint32_t off, unsigned width, bool write)
  * outside the function's enabled BARs.
  */
 static enum structure structure(struct fz_pci *pci, uintptr_t addr, unsigned width, bool write,
-                                uint32_t *off)
+                                uint32_t val, uint32_t *off)
 {
     const struct vio_pci_transport *tp = pci->tp;
     const struct vio_pci_region *regs[S_COUNT] = {&tp->common, &tp->notify, &tp->isr, &tp->device};
@@ -175,7 +177,7 @@ static enum structure structure(struct fz_pci *pci, uintptr_t addr, unsigned wid
                     (unsigned long)addr);
         inside = true;
         *off = (uint32_t)(addr - r->va);
-        if (fits((enum structure)s, *off, width, write))
+        if (fits((enum structure)s, *off, width, write, val))
             return (enum structure)s;
     }
     fz_fail("%u-byte %s at %#lx: %s", width, write ? "write" : "read", (unsigned long)addr,
@@ -262,10 +264,8 @@ static void common_write(struct fz_pci *pci, uint32_t off, uint32_t val)
         return;
     if (off == C_QUEUE_SIZE)
         q->size = (uint16_t)val;
-    else if (off == C_QUEUE_ENABLE && val == 1)
-        fz_dev_queue_enable(d, pci->queue_sel, q->size, q->desc, q->driver, q->device);
     else if (off == C_QUEUE_ENABLE)
-        fz_fail("queue_enable written with %u (the driver never writes 0)", val);
+        fz_dev_queue_enable(d, pci->queue_sel, q->size, q->desc, q->driver, q->device);
     else if (off >= C_QUEUE_DESC && off < C_QUEUE_DRIVER)
         set_half(&q->desc, off & 4u, val);
     else if (off >= C_QUEUE_DRIVER && off < C_QUEUE_DEVICE)
@@ -283,7 +283,7 @@ static uint32_t pci_read(void *ctx, uintptr_t addr, unsigned width)
         return f == NULL ? UINT32_MAX >> (32 - 8 * width)
                          : (reg < 256 ? get_le(&f->cfg[reg], width) : 0);
     uint32_t v;
-    enum structure s = structure(pci, addr, width, false, &off);
+    enum structure s = structure(pci, addr, width, false, 0, &off);
     switch (s) {
     case S_COMMON:
         v = common_read(pci, off >= C_QUEUE_DESC ? off & ~3u : off);
@@ -312,7 +312,7 @@ static void pci_write(void *ctx, uintptr_t addr, unsigned width, uint32_t val)
             cfg_write(f, reg, width, val);
         return;
     }
-    switch (structure(pci, addr, width, true, &off)) {
+    switch (structure(pci, addr, width, true, val, &off)) {
     case S_COMMON:
         common_write(pci, off, val);
         break;
