@@ -139,7 +139,9 @@ static enum put_result rx_put(struct vsim_net *n, const uint8_t *frame, uint32_t
             at = done = hdr;
         }
         uint64_t take = c.write_len - at < need - done ? c.write_len - at : need - done;
-        chain_put(&c, at, frame + (done - hdr), take);
+        /* an empty frame may have no bytes at all (frame NULL): nothing to offset or copy */
+        if (take != 0)
+            chain_put(&c, at, frame + (done - hdr), take);
         n->held[k] = c;
         n->held_len[k] = (uint32_t)(at + take);
         done += take;
