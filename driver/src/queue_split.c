@@ -41,7 +41,7 @@ static volatile struct vio__used_elem *used_elem(const struct vio_queue *q, uint
     return (volatile struct vio__used_elem *)(q->used + 2) + slot;
 }
 
-static struct vio__shadow_desc *indirect_shadow(const struct vio_queue *q, uint16_t head)
+static struct vio__shadow_desc *indirect_shadow(struct vio_queue *q, uint16_t head)
 {
     return &q->ind_shadow[(size_t)head * VIO_QUEUE_MAX_SG];
 }
@@ -77,11 +77,9 @@ static void dma_free(struct vio_queue *q, vio_paddr_t pa, void *va, size_t pages
 
 static void free_all(struct vio_queue *q)
 {
-    dma_free(q, q->ind_shadow_pa, q->ind_shadow, q->ind_shadow_pages);
     dma_free(q, q->ind_pa, q->ind_va, q->ind_pages);
     dma_free(q, q->ring_pa[1], q->ring_va[1], q->ring_pages[1]);
     dma_free(q, q->ring_pa[0], q->ring_va[0], q->ring_pages[0]);
-    q->ind_shadow = NULL;
     q->ind_va = NULL;
     q->ring_va[1] = NULL;
     q->ring_va[0] = NULL;
@@ -132,17 +130,11 @@ static int alloc_rings(struct vio_queue *q, vio_paddr_t pa[3])
     q->avail = (volatile uint16_t *)((char *)q->ring_va[0] + desc_bytes);
 
     if (q->indirect) {
-        /* one table of VIO_QUEUE_MAX_SG entries per possible head, and its private shadow */
+        /* one table of VIO_QUEUE_MAX_SG entries per possible head (shadows in q->ind_shadow) */
         q->ind_pages = vio__pages(n * VIO_QUEUE_MAX_SG * sizeof(struct vio__vring_desc));
         rc = dma_alloc(q, q->ind_pages, VIO_DMA_TO_DEVICE, &q->ind_pa, &q->ind_va);
         if (rc < 0)
             return rc;
-        void *shadow = NULL;
-        q->ind_shadow_pages = vio__pages(n * VIO_QUEUE_MAX_SG * sizeof(struct vio__shadow_desc));
-        rc = dma_alloc(q, q->ind_shadow_pages, VIO_DMA_TO_DEVICE, &q->ind_shadow_pa, &shadow);
-        if (rc < 0)
-            return rc;
-        q->ind_shadow = shadow;
     }
     return 0;
 }

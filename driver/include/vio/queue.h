@@ -66,13 +66,10 @@ struct vio_queue {
     void *ring_va[2];
     size_t ring_pages[2];
 
-    /* indirect tables (shared) and their private shadows, one table per head */
+    /* indirect tables (shared), one per head; their shadows are in ind_shadow below */
     vio_paddr_t ind_pa;
     void *ind_va;
     size_t ind_pages;
-    struct vio__shadow_desc *ind_shadow;
-    vio_paddr_t ind_shadow_pa;
-    size_t ind_shadow_pages;
 
     uint16_t free_head;
     uint16_t num_free;
@@ -83,6 +80,12 @@ struct vio_queue {
 
     struct vio__shadow_desc shadow[VIO_QUEUE_MAX_SIZE];
     struct vio__chain chain[VIO_QUEUE_MAX_SIZE];
+    /*
+     * The private shadow of each head's indirect table. It lives here, in the
+     * caller's storage: DMA memory is the device's to write whatever its
+     * direction, and this decides what unshare() is given.
+     */
+    struct vio__shadow_desc ind_shadow[VIO_QUEUE_MAX_SIZE * VIO_QUEUE_MAX_SG];
 };
 
 /*
