@@ -33,6 +33,8 @@ static struct {
     unsigned nbufs;
     uint16_t held[8];
     unsigned n_held;
+    bool forge_type; /* write forged_type over the (readable) header's type */
+    uint32_t forged_type;
 } dev;
 
 /* Parses and performs the request at @head, writes its status and completes it. */
@@ -80,6 +82,8 @@ static void dev_finish(uint16_t head)
         ck_assert_uint_eq(dev.type, VIO_BLK_T_FLUSH);
         ck_assert_uint_eq(dev.sector, 0);
     }
+    if (dev.forge_type)
+        memcpy(buf[0].ptr, &dev.forged_type, 4);
     if (dev.status >= 0)
         *buf[n - 1].ptr = (uint8_t)dev.status;
     fake_vring_complete(&vr, head, dev.used_len >= 0 ? (uint32_t)dev.used_len : written);
@@ -327,6 +331,28 @@ START_TEST(used_len_must_cover_what_was_written)
 }
 END_TEST
 
+/*
+ * The header is shared for the device to read, but nothing stops it writing
+ * there: a read it turns into a "write" must still need its data covered.
+ */
+START_TEST(used_len_check_ignores_a_header_the_device_rewrote)
+{
+    init_ok();
+    uint8_t buf[512];
+    dev.forge_type = true;
+    dev.forged_type = VIO_BLK_T_OUT;
+    dev.used_len = 1;
+    ck_assert_int_eq(vio_blk_read(&b, 0, buf, sizeof buf), VIO_ERR_IO_ERROR);
+
+    struct vio_blk_req req, *done;
+    ck_assert_int_ge(vio_blk_submit(&b, &req, VIO_BLK_T_IN, 0, buf, sizeof buf), 0);
+    vio_blk_kick(&b);
+    ck_assert_int_eq(vio_blk_poll(&b, &done), 1);
+    ck_assert_ptr_eq(done, &req);
+    ck_assert_int_eq(done->result, VIO_ERR_IO_ERROR);
+}
+END_TEST
+
 START_TEST(legacy_device_used_len_is_ignored)
 {
     ft.t.legacy = true;
@@ -493,6 +519,7 @@ Suite *vio_test_suite(void)
     tcase_add_test(io, read_only_device_refuses_writes_untouched);
     tcase_add_test(io, device_status_maps_to_errors);
     tcase_add_test(io, used_len_must_cover_what_was_written);
+    tcase_add_test(io, used_len_check_ignores_a_header_the_device_rewrote);
     tcase_add_test(io, legacy_device_used_len_is_ignored);
     tcase_add_test(io, flush_only_when_negotiated);
     tcase_add_test(io, get_id_is_terminated);

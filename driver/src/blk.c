@@ -126,6 +126,7 @@ int vio_blk_submit(struct vio_blk *b, struct vio_blk_req *req, uint32_t type, ui
     req->hdr.reserved = 0;
     req->hdr.sector = sector;
     req->status = BLK_STATUS_UNSET;
+    req->type = type;
     req->buf = buf;
     req->len = (uint32_t)len;
     req->token = -1;
@@ -159,8 +160,12 @@ static int blk_result(const struct vio_blk *b, const struct vio_blk_req *req, ui
     if (!b->t->legacy) {
         if (used_len < 1)
             return VIO_ERR_IO_ERROR;
-        /* The Virtqueue Used Ring: nothing beyond len may be trusted, so data-in must be whole */
-        bool data_in = req->hdr.type == VIO_BLK_T_IN || req->hdr.type == VIO_BLK_T_GET_ID;
+        /*
+         * The Virtqueue Used Ring: nothing beyond len may be trusted, so data-in
+         * must be whole. The type comes from the private copy: the device had
+         * the header and may have written it.
+         */
+        bool data_in = req->type == VIO_BLK_T_IN || req->type == VIO_BLK_T_GET_ID;
         if (data_in && req->status == VIO_BLK_S_OK && used_len < req->len + 1u)
             return VIO_ERR_IO_ERROR;
     }

@@ -49,6 +49,7 @@ struct vio_blk_req {
         uint64_t sector;
     } hdr;
     uint8_t status;
+    uint32_t type; /* hdr.type, kept where the device cannot write it */
     void *buf;
     uint32_t len;
     int token;
