@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(dev.config, cfg.p, cfg.n);
         dev.config_len = (uint32_t)cfg.n;
     }
-    struct fz_in ops = fz_sub(&in, fz_u8(&in));
+    struct fz_in ops = fz_sub(&in, fz_u8(&in) % (FZ_PROBE_OPS_MAX + 1u));
     struct fz_in regs = in;
     dev.regs = &regs;
     fz_mmio_init(&mmio, &dev, h.version, h.window != 0 ? h.window : 0x1000u);

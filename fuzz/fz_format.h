@@ -17,7 +17,9 @@
 /*
  * fuzz_mmio_probe: the MMIO register file and the device configuration.
  * Then: config_len config bytes, a byte ops_len and ops_len bytes of op
- * script (fz_drive.h), and the rest deviates register reads (fz_dev_reg).
+ * script (fz_drive.h; at most FZ_PROBE_OPS_MAX: this target is about the
+ * probe and init, the ring targets run the long scripts), and the rest
+ * deviates register reads (fz_dev_reg).
  */
 #define FZ_PROBE_HEADER(X)                                                                         \
     X(8, version)   /* Version register: 1 legacy, 2 modern, else refused */                       \
@@ -78,6 +80,8 @@
 #define FZ_PCI_ASSIGN 2u     /* vio_pci_assign_resources before enumerating */
 #define FZ_PCI_MEM64 4u      /* the root has a 64-bit window */
 #define FZ_PCI_CORE_PROBE 8u /* vio_pci_probe rather than the bridge's probe */
+
+#define FZ_PROBE_OPS_MAX 24u
 
 struct fz_pci_hdr {
     FZ_PCI_HEADER(FZ_DECL)

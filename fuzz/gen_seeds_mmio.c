@@ -146,8 +146,9 @@ static void probe_seeds(void)
             fz_seed_probe_hdr(&s, &h);
             struct fz_seed script = {.n = 0};
             kinds[k].script(&script);
-            fz_seed_u8(&s, (uint8_t)(script.n < 255 ? script.n : 255));
-            fz_seed_bytes(&s, script.b, script.n < 255 ? script.n : 255);
+            size_t n = script.n < FZ_PROBE_OPS_MAX ? script.n : FZ_PROBE_OPS_MAX;
+            fz_seed_u8(&s, (uint8_t)n);
+            fz_seed_bytes(&s, script.b, n);
             snprintf(name, sizeof name, "%s-%s", kinds[k].name, flavours[f].name);
             fz_seed_save("fuzz_mmio_probe", name, &s);
         }
@@ -184,8 +185,8 @@ static void probe_seeds(void)
     fz_seed_bytes(&s, cfg, sizeof cfg);
     struct fz_seed script = {.n = 0};
     fz_script_blk(&script);
-    fz_seed_u8(&s, (uint8_t)script.n);
-    fz_seed_bytes(&s, script.b, script.n);
+    fz_seed_u8(&s, FZ_PROBE_OPS_MAX);
+    fz_seed_bytes(&s, script.b, FZ_PROBE_OPS_MAX);
     fz_seed_save("fuzz_mmio_probe", "blk-4k-blocks", &s);
 }
 
