@@ -233,9 +233,11 @@ static int net_receive(struct ax_net_dev *dev, struct ax_net_buf_ptr *rx_buf)
         return AX_ERR_BAD_STATE;
     b->header_len = 0;
     b->packet_len = 0;
-    /* the core bounds off + len by the posted size */
-    if (VIO_NEVER(ax_net_buf_set_header_len(b, seg->off) < 0 ||
-                  ax_net_buf_set_packet_len(b, seg->len) < 0)) {
+    /* the core bounds off + len by the posted size (set here: NEVER() may drop its operand) */
+    int set = ax_net_buf_set_header_len(b, seg->off);
+    if (set == 0)
+        set = ax_net_buf_set_packet_len(b, seg->len);
+    if (VIO_NEVER(set < 0)) {
         post_rx(d, b);
         vio_net_rx_kick(&d->net);
         return AX_ERR_BAD_STATE;
