@@ -2,8 +2,8 @@
 # coverage/run.sh: line and branch coverage of driver/ and sim/.
 #
 # Builds with gcc and -DVIO_COVERAGE=ON in its own build directory (build-coverage/, or
-# $VIO_COVERAGE_BUILD), with VIO_COVERAGE_TEST so the ALWAYS()/NEVER() guards of
-# impossible cases fold away; runs the whole suite except the qemu label (unit tests, the
+# $VIO_COVERAGE_BUILD), which folds the ALWAYS()/NEVER() guards of impossible cases
+# away; runs the whole suite except the qemu label (unit tests, the
 # error matrix, the fuzz corpus replay, viosim); writes an lcov HTML report to
 # coverage/report/; prints line and branch percentages for driver/ and sim/; exits
 # non-zero when one is below its threshold in coverage/thresholds.
@@ -15,7 +15,7 @@ report=$root/coverage/report
 rc=(--rc lcov_branch_coverage=1)
 
 cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
-    -DVIO_COVERAGE=ON -DCMAKE_C_FLAGS=-DVIO_COVERAGE_TEST >/dev/null
+    -DVIO_COVERAGE=ON >/dev/null
 cmake --build "$build" -j"${JOBS:-2}" >/dev/null
 find "$build" -name '*.gcda' -delete
 suite=0

@@ -11,7 +11,8 @@
 /*
  * ALWAYS()/NEVER() mark defensive checks of conditions the code's own logic
  * rules out (not device input, which is always checked plainly). Coverage
- * builds fold them to constants so branch coverage measures real decisions.
+ * builds fold them to constants so branch coverage measures real decisions;
+ * the operand must therefore have no side effects.
  */
 #ifdef VIO_COVERAGE_TEST
 #define VIO_ALWAYS(x) (1)
@@ -46,11 +47,10 @@ static inline size_t vio__pages(size_t bytes)
 }
 
 /* Zeroes @len bytes; the compiler may turn it into memset, which freestanding C provides. */
+/* memset is one of the four functions every freestanding environment supplies. */
 static inline void vio__zero(void *p, size_t len)
 {
-    unsigned char *b = p;
-    for (size_t i = 0; i < len; i++)
-        b[i] = 0;
+    __builtin_memset(p, 0, len);
 }
 
 #endif
