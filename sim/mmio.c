@@ -104,13 +104,17 @@ static uint32_t read_reg(struct mmio_slot *s, uint32_t off)
     uint64_t v;
     switch (off) {
     case VSIM_MMIO_MAGIC_VALUE:
+        /* A fault may read the right value back: only a wrong one tells the driver to leave. */
         v = VSIM_MMIO_MAGIC - 1;
-        s->ignored = d && vsim_device_fault(d, VSIM_FAULT_BAD_MAGIC, &v);
-        return s->ignored ? (uint32_t)v : VSIM_MMIO_MAGIC;
+        if (!d || !vsim_device_fault(d, VSIM_FAULT_BAD_MAGIC, &v))
+            v = VSIM_MMIO_MAGIC;
+        s->ignored = (uint32_t)v != VSIM_MMIO_MAGIC;
+        return (uint32_t)v;
     case VSIM_MMIO_VERSION:
         v = 3;
         if (d && vsim_device_fault(d, VSIM_FAULT_BAD_VERSION, &v)) {
-            s->ignored = true;
+            if ((uint32_t)v != 1 && (uint32_t)v != 2) /* MMIO Device Register Layout */
+                s->ignored = true;
             return (uint32_t)v;
         }
         return s->version;
