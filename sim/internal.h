@@ -194,6 +194,7 @@ struct vsim_vq {
     uint32_t segs_cap;
     uint64_t suppressed;
     uint16_t avail_event;  /* last avail_event written (event-idx) */
+    uint16_t event_avail;  /* avail idx the device saw when avail_event last changed */
     uint16_t notify_avail; /* avail idx at the last notification */
     uint64_t unneeded;     /* notifications the device had suppressed */
     bool starved;          /* chains were given back by vsim_vq_unpop: the device waits for more */

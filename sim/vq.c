@@ -42,6 +42,7 @@ void vsim__vq_reset(struct vsim_vq *vq)
     vq->used_idx = 0;
     vq->signalled = 0;
     vq->avail_event = 0;
+    vq->event_avail = 0;
     vq->notify_avail = 0;
     vq->starved = false;
     vq->missed_reported = false;
@@ -286,6 +287,36 @@ void vsim_vq_unpop(struct vsim_vq *vq, uint16_t n)
                 vq->index, n);
 }
 
+/*
+ * The id the used_id_not_head fault reports for chain @c: one the driver can
+ * tell is wrong. The head of another chain the device holds, or of one still
+ * available to it, would read as that chain completing out of order, so the
+ * id names no such chain: the chain's second descriptor when it has one, else
+ * the first index from head + 1 on that heads nothing exposed. When every
+ * index heads an exposed chain the id is vq->num, out of range, which the
+ * driver rejects as well.
+ */
+static uint32_t not_head_id(struct vsim_vq *vq, const struct vsim_chain *c)
+{
+    if (c->second != UINT32_MAX)
+        return c->second;
+    uint8_t busy[(UINT16_MAX + 1u) / 8u] = {0};
+    uint16_t avail_idx = vsim__ld16(vq->avail + AVAIL_IDX);
+    uint16_t ahead = (uint16_t)(avail_idx - vq->last_avail);
+    for (uint16_t i = 0; i < ahead && i < vq->num; i++) {
+        uint16_t h = vsim__ld16(vq->avail + AVAIL_RING +
+                                2u * ((uint16_t)(vq->last_avail + i) & (vq->num - 1u)));
+        if (h < vq->num)
+            busy[h / 8u] |= (uint8_t)(1u << (h % 8u));
+    }
+    for (uint32_t k = 1; k < vq->num; k++) {
+        uint32_t id = (c->head + k) % vq->num;
+        if (!vq->exposed[id] && !(busy[id / 8u] & (1u << (id % 8u))))
+            return id;
+    }
+    return vq->num;
+}
+
 void vsim_vq_push(struct vsim_vq *vq, const struct vsim_chain *c, uint32_t len)
 {
     struct vsim_device *d = vq->dev;
@@ -304,7 +335,7 @@ void vsim_vq_push(struct vsim_vq *vq, const struct vsim_chain *c, uint32_t len)
     if (bad_range)
         id = v <= UINT32_MAX ? (uint32_t)v : vq->num;
     else if (not_head)
-        id = c->second != UINT32_MAX ? c->second : (c->head + 1u) % vq->num;
+        id = not_head_id(vq, c);
     v = c->write_len + 1;
     if (vsim__device_fault(d, VSIM_FAULT_USED_LEN, &v))
         len = v <= UINT32_MAX ? (uint32_t)v : UINT32_MAX;
@@ -344,11 +375,20 @@ void vsim__vq_notified(struct vsim_vq *vq, bool defer)
     vq->missed_reported = false;
 }
 
+/* Is @at within (@start, @idx], counting modulo 2^16 from @start? */
+static bool in_window(uint16_t at, uint16_t start, uint16_t idx)
+{
+    return (uint16_t)(at - start) <= (uint16_t)(idx - start);
+}
+
 /*
  * Available Buffer Notification Suppression: an entry made available while
  * the device asks to hear of it (used flags 0, or avail_event among the new
  * entries) must be notified. Checked when the driver waits: the entries the
  * device has neither been notified of nor consumed, against what it asks.
+ * With event-idx only entries published since avail_event last changed are
+ * judged: the driver decided on the earlier ones by the value then in force,
+ * which a later move cannot make wrong.
  */
 void vsim__vq_check_waiting(struct vsim_vq *vq)
 {
@@ -357,13 +397,15 @@ void vsim__vq_check_waiting(struct vsim_vq *vq)
         return;
     uint16_t idx = vsim__ld16(vq->avail + AVAIL_IDX);
     uint16_t start = vq->notify_avail;
-    if ((uint16_t)(vq->last_avail - start) <= (uint16_t)(idx - start))
+    bool event_idx = vsim__device_has(d, VSIM_F_EVENT_IDX);
+    if (in_window(vq->last_avail, start, idx))
         start = vq->last_avail; /* the device took some without being told */
+    if (event_idx && in_window(vq->event_avail, start, idx))
+        start = vq->event_avail;
     if (start == idx)
         return;
-    bool wanted = vsim__device_has(d, VSIM_F_EVENT_IDX)
-                      ? vsim_need_event(vq->avail_event, idx, start)
-                      : !(vsim__ld16(vq->used) & VSIM_VRING_USED_F_NO_NOTIFY);
+    bool wanted = event_idx ? vsim_need_event(vq->avail_event, idx, start)
+                            : !(vsim__ld16(vq->used) & VSIM_VRING_USED_F_NO_NOTIFY);
     if (!wanted)
         return;
     vq->missed_reported = true;
@@ -383,8 +425,12 @@ void vsim_vq_flush(struct vsim_vq *vq)
          * Ask for a notification as soon as the next chain is made available;
          * a starved device wants one only for chains beyond those it gave back.
          */
-        vq->avail_event = vq->starved ? vsim__ld16(vq->avail + AVAIL_IDX) : vq->last_avail;
-        vsim__st16(vq->used + USED_RING + USED_ELEM * vq->num, vq->avail_event);
+        uint16_t avail_idx = vsim__ld16(vq->avail + AVAIL_IDX);
+        uint16_t event = vq->starved ? avail_idx : vq->last_avail;
+        if (event != vq->avail_event)
+            vq->event_avail = avail_idx; /* NOTIFY-1 judges later entries by the new value */
+        vq->avail_event = event;
+        vsim__st16(vq->used + USED_RING + USED_ELEM * vq->num, event);
     } else {
         vsim__st16(vq->used, 0);
     }

@@ -314,6 +314,23 @@ START_TEST(probe_faults_make_the_device_one_to_ignore)
 }
 END_TEST
 
+/* A fault that reads back a valid MagicValue or Version leaves the device usable (MMIO-10). */
+START_TEST(probe_faults_reading_a_valid_value_keep_the_device)
+{
+    plan("blk:bad_magic=0x74726976@1");
+    plan("blk:bad_version=1@1");
+    plan("blk:bad_version=2@2");
+    ck_assert_uint_eq(simt_r32(m, 0, VSIM_MMIO_MAGIC_VALUE), 0x74726976);
+    ck_assert_uint_eq(simt_r32(m, 0, VSIM_MMIO_VERSION), 1);
+    ck_assert_uint_eq(simt_r32(m, 0, VSIM_MMIO_VERSION), 2);
+    ck_assert_uint_eq(simt_r32(m, 0, VSIM_MMIO_DEVICE_ID), 2);
+    (void)simt_r32(m, 0, VSIM_MMIO_STATUS);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_uint_eq(vsim_fault_fired(vsim_machine_faults(m), i), 1);
+    ck_assert_uint_eq(simt_count(m, "MMIO-10"), 0);
+}
+END_TEST
+
 START_TEST(hal_faults_fail_dma_alloc_and_share)
 {
     const struct vio_hal *h = vsim_machine_hal(m);
@@ -381,6 +398,7 @@ Suite *vio_test_suite(void)
     tcase_add_test(fx, queue_in_use_shows_a_legacy_pfn);
     tcase_add_test(fx, config_gen_bump_changes_the_generation_during_a_read);
     tcase_add_test(fx, probe_faults_make_the_device_one_to_ignore);
+    tcase_add_test(fx, probe_faults_reading_a_valid_value_keep_the_device);
     tcase_add_test(fx, hal_faults_fail_dma_alloc_and_share);
     tcase_add_test(fx, trace_names_registers_and_queue_events);
     suite_add_tcase(s, fx);

@@ -426,6 +426,60 @@ START_TEST(synchronous_event_idx_notifications_are_all_wanted)
 }
 END_TEST
 
+/*
+ * NOTIFY-1 judges entries by the avail_event in force when they were
+ * published: moving it later does not make an earlier silence a violation.
+ */
+START_TEST(avail_event_moved_after_publishing_does_not_blame_the_driver)
+{
+    teardown();
+    setup_with(true, ALL);
+    const struct vio_hal *h = vsim_machine_hal(m);
+    struct vsim_chain c;
+    submit_one(0); /* notified at avail idx 1 */
+    simt_desc(&ring, 1, buf_pa, 4, 0, 0);
+    simt_avail(&ring, 1); /* avail_event is 0: no notification due */
+    ck_assert(vsim_vq_pop(vq0(), &c));
+    vsim_vq_push(vq0(), &c, 0);
+    vsim_vq_flush(vq0()); /* the device now asks to hear of entry 1 */
+    ck_assert_uint_eq(simt_avail_event(&ring), 1);
+    h->relax(h->ctx);
+    ck_assert_uint_eq(simt_count(m, "NOTIFY-1"), 0);
+    simt_desc(&ring, 2, buf_pa, 4, 0, 0);
+    simt_avail(&ring, 2); /* published after the move, and due: silence is a violation */
+    h->relax(h->ctx);
+    ck_assert_uint_eq(simt_count(m, "NOTIFY-1"), 1);
+}
+END_TEST
+
+/* used_id_not_head on one-descriptor chains names no chain held by or available to the device. */
+START_TEST(used_id_not_head_names_no_chain_in_flight)
+{
+    char err[VSIM_FAULT_ERR_MAX];
+    struct vsim_chain held, c;
+    uint32_t id, len;
+    ck_assert_int_eq(vsim_fault_parse(vsim_machine_faults(m), "echo:used_id_not_head@*", err), 0);
+    for (uint16_t i = 0; i < 8; i++)
+        simt_desc(&ring, i, buf_pa + 16u * i, 16, VSIM_VRING_DESC_F_WRITE, 0);
+    simt_avail(&ring, 2);
+    simt_avail(&ring, 1);
+    simt_avail(&ring, 3);
+    ck_assert(vsim_vq_pop(vq0(), &held));
+    ck_assert(vsim_vq_pop(vq0(), &c));
+    vsim_vq_push(vq0(), &c, 0);
+    ck_assert(simt_used(&ring, &id, &len));
+    ck_assert_uint_eq(id, 4); /* 2 is held, 3 available */
+    static const uint16_t rest[] = {0, 4, 5, 6, 7, 1};
+    for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
+        simt_avail(&ring, rest[i]);
+    ck_assert(vsim_vq_pop(vq0(), &c));
+    vsim_vq_push(vq0(), &c, 0);
+    ck_assert(simt_used(&ring, &id, &len));
+    ck_assert_uint_eq(id, 8); /* every index heads a chain in flight: out of range */
+    ck_assert_uint_eq(vsim_conform_count(vsim_machine_conform(m)), 0);
+}
+END_TEST
+
 START_TEST(queues_can_have_their_own_maximum_size)
 {
     teardown();
@@ -501,6 +555,8 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, deferred_queue_asks_for_no_notifications_until_served);
     tcase_add_test(tc, notification_past_avail_event_is_counted_as_unneeded);
     tcase_add_test(tc, synchronous_event_idx_notifications_are_all_wanted);
+    tcase_add_test(tc, avail_event_moved_after_publishing_does_not_blame_the_driver);
+    tcase_add_test(tc, used_id_not_head_names_no_chain_in_flight);
     tcase_add_test(tc, queues_can_have_their_own_maximum_size);
     tcase_add_test(tc, chain_copy_helpers_cross_segments);
     suite_add_tcase(s, tc);
