@@ -13,6 +13,7 @@ void fz_dev_init(struct fz_dev *d, struct fz_hal *hal, uint32_t device_id, uint6
     d->regs = NULL;
     d->dev = NULL;
     d->mode = 0;
+    d->caller_req = NULL;
     d->legacy = false;
     d->device_id = device_id;
     d->offered = offered;

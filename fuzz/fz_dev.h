@@ -87,6 +87,12 @@ struct fz_dev {
      * now until reset a chain whose memory is gone is dropped, not a bug.
      */
     bool lied;
+    /*
+     * Where the script's own request bytes live (vio_gpu_request): a chain
+     * reading them carries the caller's body, not the driver's, so the model
+     * does not judge that body.
+     */
+    const uint8_t *caller_req;
     /* completions a model asks for after the chain it serves (merged rx buffers) */
     uint32_t after_id[FZ_QUEUE_MAX];
     uint32_t after_len[FZ_QUEUE_MAX];

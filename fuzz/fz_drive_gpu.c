@@ -110,7 +110,7 @@ static bool gpu_start(struct vio_transport *t, uint16_t qsize)
 
 void fz_drive_gpu(struct fz_dev *d, struct vio_transport *t, struct fz_in *ops, uint16_t qsize)
 {
-    (void)d;
+    d->caller_req = raw_req;
     bool live = gpu_start(t, qsize);
     uint32_t w, h, size;
     uint8_t a[5];

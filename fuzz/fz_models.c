@@ -261,7 +261,8 @@ static uint32_t gpu_answer(struct fz_dev *d, const struct fz_chain *c, const uin
         len = GPU_EDID_LEN;
         break;
     case GPU_CMD_ATTACH_BACKING:
-        gpu_check_backing(d, c, req);
+        if (c->seg[0].p != d->caller_req)
+            gpu_check_backing(d, c, req);
         break;
     default:
         break;
