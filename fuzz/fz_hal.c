@@ -4,8 +4,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sanitizer/asan_interface.h>
+
 #include "fz_hal.h"
 #include "vio/err.h"
+
+/*
+ * Freed DMA allocations wait here, poisoned, for the next allocation of the
+ * same size: a fresh aligned_alloc per ring and surface, in every exec, made
+ * page faults and allocator work a large share of the targets' time. A
+ * driver touching a freed page still trips ASan while the page waits.
+ */
+#define CACHE_MAX 64u
+
+static struct {
+    void *p;
+    size_t pages;
+} cache[CACHE_MAX];
+static unsigned ncache;
+
+static void *pages_get(size_t pages)
+{
+    for (unsigned i = ncache; i-- > 0;) {
+        if (cache[i].pages == pages) {
+            void *p = cache[i].p;
+            memmove(&cache[i], &cache[i + 1], (ncache - i - 1) * sizeof cache[0]);
+            ncache--;
+            ASAN_UNPOISON_MEMORY_REGION(p, pages * VIO_PAGE_SIZE);
+            return p;
+        }
+    }
+    return aligned_alloc(VIO_PAGE_SIZE, pages * VIO_PAGE_SIZE);
+}
+
+/* Keeps @p for reuse; a full cache lets its oldest entry go, so it follows the sizes in use. */
+static void pages_put(void *p, size_t pages)
+{
+    if (ncache == CACHE_MAX) {
+        ASAN_UNPOISON_MEMORY_REGION(cache[0].p, cache[0].pages * VIO_PAGE_SIZE);
+        free(cache[0].p);
+        memmove(&cache[0], &cache[1], (CACHE_MAX - 1) * sizeof cache[0]);
+        ncache--;
+    }
+    ASAN_POISON_MEMORY_REGION(p, pages * VIO_PAGE_SIZE);
+    cache[ncache].p = p;
+    cache[ncache].pages = pages;
+    ncache++;
+}
 
 void fz_fail(const char *fmt, ...)
 {
@@ -102,7 +147,7 @@ static int hal_dma_alloc(void *ctx, size_t pages, enum vio_dma_dir dir, vio_padd
         fz_fail("dma_alloc(%zu pages, dir %d)", pages, (int)dir);
     if ((call < 32 && (h->dma_fail_mask >> call & 1u)) || pages > FZ_DMA_MAX_PAGES)
         return VIO_ERR_DMA_ERROR;
-    void *p = aligned_alloc(VIO_PAGE_SIZE, pages * VIO_PAGE_SIZE);
+    void *p = pages_get(pages);
     if (p == NULL)
         return VIO_ERR_DMA_ERROR;
     memset(p, 0, pages * VIO_PAGE_SIZE);
@@ -126,7 +171,7 @@ static void hal_dma_free(void *ctx, vio_paddr_t paddr, void *vaddr, size_t pages
                 fz_fail("dma_free(%p, %zu pages) of a %zu-byte allocation", vaddr, pages, l->len);
             *l = h->live[--h->nlive];
             h->dma_pages -= pages;
-            free(vaddr);
+            pages_put(vaddr, pages);
             return;
         }
     }
@@ -185,6 +230,7 @@ void fz_hal_init(struct fz_hal *h, const struct fz_bus_ops *bus, void *bus_ctx)
     h->bus = bus;
     h->bus_ctx = bus_ctx;
     h->nlive = 0;
+    h->last_hit = 0;
     h->dma_pages = 0;
     h->shares = 0;
     h->dma_fail_mask = 0;
@@ -193,14 +239,21 @@ void fz_hal_init(struct fz_hal *h, const struct fz_bus_ops *bus, void *bus_ctx)
     h->share_calls = 0;
 }
 
+static bool live_covers(const struct fz_live *l, uint64_t pa, uint64_t len, enum vio_dma_dir need)
+{
+    return pa - l->base <= l->len && len <= l->len - (pa - l->base) && (l->dir & need) != 0;
+}
+
 uint8_t *fz_hal_dev_ptr(struct fz_hal *h, uint64_t pa, uint64_t len, bool write)
 {
     enum vio_dma_dir need = write ? VIO_DMA_FROM_DEVICE : VIO_DMA_TO_DEVICE;
+    if (h->last_hit < h->nlive && live_covers(&h->live[h->last_hit], pa, len, need))
+        return (uint8_t *)(uintptr_t)pa;
     for (unsigned i = 0; i < h->nlive; i++) {
-        const struct fz_live *l = &h->live[i];
-        if (pa >= l->base && pa - l->base <= l->len && len <= l->len - (pa - l->base) &&
-            (l->dir & need) != 0)
+        if (live_covers(&h->live[i], pa, len, need)) {
+            h->last_hit = i;
             return (uint8_t *)(uintptr_t)pa;
+        }
     }
     return NULL;
 }

@@ -41,6 +41,7 @@ struct fz_hal {
     void *bus_ctx;
     struct fz_live live[FZ_LIVE_MAX];
     unsigned nlive;
+    unsigned last_hit; /* the live entry the device reached last: it usually comes back */
     size_t dma_pages;
     size_t shares;
     /* bit k set: the k-th dma_alloc (share) call fails */

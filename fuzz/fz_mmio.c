@@ -42,47 +42,35 @@ enum {
 #define RD 4u
 #define WR 8u
 
-static unsigned reg_kind(uint32_t off)
-{
-    switch (off) {
-    case R_MAGIC:
-    case R_VERSION:
-    case R_DEVICE_ID:
-    case R_VENDOR_ID:
-    case R_DEVICE_FEATURES:
-    case R_QUEUE_NUM_MAX:
-    case R_INTERRUPT_STATUS:
-        return V1 | V2 | RD;
-    case R_DEVICE_FEATURES_SEL:
-    case R_DRIVER_FEATURES:
-    case R_DRIVER_FEATURES_SEL:
-    case R_QUEUE_SEL:
-    case R_QUEUE_NUM:
-    case R_QUEUE_NOTIFY:
-    case R_INTERRUPT_ACK:
-        return V1 | V2 | WR;
-    case R_STATUS:
-        return V1 | V2 | RD | WR;
-    case R_GUEST_PAGE_SIZE:
-    case R_QUEUE_ALIGN:
-        return V1 | WR;
-    case R_QUEUE_PFN:
-        return V1 | RD | WR;
-    case R_QUEUE_READY:
-        return V2 | RD | WR;
-    case R_QUEUE_DESC_LOW:
-    case R_QUEUE_DESC_HIGH:
-    case R_QUEUE_DRIVER_LOW:
-    case R_QUEUE_DRIVER_HIGH:
-    case R_QUEUE_DEVICE_LOW:
-    case R_QUEUE_DEVICE_HIGH:
-        return V2 | WR;
-    case R_CONFIG_GENERATION:
-        return V2 | RD;
-    default:
-        return 0;
-    }
-}
+/* Indexed by offset / 4: a table, since every register access of every exec looks here. */
+static const uint8_t reg_kinds[CONFIG / 4] = {
+    [R_MAGIC / 4] = V1 | V2 | RD,
+    [R_VERSION / 4] = V1 | V2 | RD,
+    [R_DEVICE_ID / 4] = V1 | V2 | RD,
+    [R_VENDOR_ID / 4] = V1 | V2 | RD,
+    [R_DEVICE_FEATURES / 4] = V1 | V2 | RD,
+    [R_QUEUE_NUM_MAX / 4] = V1 | V2 | RD,
+    [R_INTERRUPT_STATUS / 4] = V1 | V2 | RD,
+    [R_DEVICE_FEATURES_SEL / 4] = V1 | V2 | WR,
+    [R_DRIVER_FEATURES / 4] = V1 | V2 | WR,
+    [R_DRIVER_FEATURES_SEL / 4] = V1 | V2 | WR,
+    [R_QUEUE_SEL / 4] = V1 | V2 | WR,
+    [R_QUEUE_NUM / 4] = V1 | V2 | WR,
+    [R_QUEUE_NOTIFY / 4] = V1 | V2 | WR,
+    [R_INTERRUPT_ACK / 4] = V1 | V2 | WR,
+    [R_STATUS / 4] = V1 | V2 | RD | WR,
+    [R_GUEST_PAGE_SIZE / 4] = V1 | WR,
+    [R_QUEUE_ALIGN / 4] = V1 | WR,
+    [R_QUEUE_PFN / 4] = V1 | RD | WR,
+    [R_QUEUE_READY / 4] = V2 | RD | WR,
+    [R_QUEUE_DESC_LOW / 4] = V2 | WR,
+    [R_QUEUE_DESC_HIGH / 4] = V2 | WR,
+    [R_QUEUE_DRIVER_LOW / 4] = V2 | WR,
+    [R_QUEUE_DRIVER_HIGH / 4] = V2 | WR,
+    [R_QUEUE_DEVICE_LOW / 4] = V2 | WR,
+    [R_QUEUE_DEVICE_HIGH / 4] = V2 | WR,
+    [R_CONFIG_GENERATION / 4] = V2 | RD,
+};
 
 /* The window offset of an access, after the layout's rules; aborts on a driver bug. */
 static uint32_t offset_of(const struct fz_mmio *m, uintptr_t addr, unsigned width, bool write)
@@ -95,9 +83,9 @@ static uint32_t offset_of(const struct fz_mmio *m, uintptr_t addr, unsigned widt
         fz_fail("MMIO access of %u bytes at unaligned offset %#x", width, off);
     if (off >= CONFIG)
         return off;
-    unsigned kind = reg_kind(off);
     if (width != 4)
         fz_fail("MMIO register %#x accessed with %u bytes, not 32 bits", off, width);
+    unsigned kind = reg_kinds[off / 4];
     if (!(kind & (m->version == 1 ? V1 : V2)) || !(kind & (write ? WR : RD)))
         fz_fail("MMIO %s of register %#x, which Version %u does not have for that",
                 write ? "write" : "read", off, m->version);

@@ -45,7 +45,8 @@ static int blk_read_config(struct vio_blk *b)
 
 int vio_blk_init(struct vio_blk *b, struct vio_transport *t, uint16_t queue_size)
 {
-    vio__zero(b, sizeof *b);
+    struct vio_queue *const queues[] = {&b->q};
+    vio__zero_except_shadows(b, sizeof *b, queues, 1);
     b->t = t;
     b->q.broken = true; /* no I/O until the queue is live */
     if (t->device_id != VIO_ID_BLOCK)

@@ -13,6 +13,8 @@
 
 #include "vio_internal.h"
 
+_Static_assert(offsetof(struct vio_gpu, ctrlq) < offsetof(struct vio_gpu, cursorq),
+               "queues in address order for vio__zero_except_shadows");
 _Static_assert(sizeof(struct vio_gpu_ctrl_hdr) == 24, "Request header");
 _Static_assert(sizeof(struct vio_gpu_resp_display_info) == 24 + 16 * 24, "GET_DISPLAY_INFO");
 _Static_assert(sizeof(struct vio_gpu_resp_edid) == 32 + 1024, "GET_EDID response");
@@ -261,8 +263,7 @@ int vio_gpu_get_edid(struct vio_gpu *g, uint32_t scanout, uint8_t *edid, uint32_
     uint32_t n = g->resp.edid.size;
     if (n > VIO_GPU_EDID_MAX)
         return gpu_violation(g);
-    for (uint32_t i = 0; i < n; i++)
-        edid[i] = g->resp.edid.edid[i];
+    vio__copy(edid, g->resp.edid.edid, n);
     *size = n;
     return 0;
 }
@@ -394,7 +395,8 @@ static int gpu_read_config(struct vio_gpu *g)
 
 int vio_gpu_init(struct vio_gpu *g, struct vio_transport *t, uint16_t queue_size)
 {
-    vio__zero(g, sizeof *g);
+    struct vio_queue *const queues[] = {&g->ctrlq, &g->cursorq};
+    vio__zero_except_shadows(g, sizeof *g, queues, 2);
     g->t = t;
     g->ctrlq.broken = true; /* no commands until the queues are live */
     g->cursorq.broken = true;

@@ -198,9 +198,7 @@ int vio_gpu_setup_cursor(struct vio_gpu *g, uint32_t scanout, const uint32_t *im
         if (rc < 0)
             return rc;
     }
-    uint32_t *pixels = c->vaddr;
-    for (size_t i = 0; i < (size_t)VIO_GPU_CURSOR_SIZE * VIO_GPU_CURSOR_SIZE; i++)
-        pixels[i] = image[i];
+    vio__copy(c->vaddr, image, (size_t)VIO_GPU_CURSOR_SIZE * VIO_GPU_CURSOR_SIZE * sizeof *image);
     /* Configure mouse cursor: the image must be in the resource (fenced) before UPDATE_CURSOR */
     struct vio_gpu_rect whole = {0, 0, VIO_GPU_CURSOR_SIZE, VIO_GPU_CURSOR_SIZE};
     int rc = vio_gpu_transfer_to_host_2d(g, c->resource_id, whole, 0);

@@ -15,6 +15,9 @@ enum {
     VIO__NET_ORPHAN, /* taken back by a receive that failed its checks */
 };
 
+_Static_assert(offsetof(struct vio_net, rxq) < offsetof(struct vio_net, txq),
+               "queues in address order for vio__zero_except_shadows");
+
 #define NET_RXQ 0u
 #define NET_TXQ 1u
 
@@ -82,7 +85,8 @@ int vio_net_init(struct vio_net *n, struct vio_transport *t, const struct vio_ne
     static const struct vio_net_opts defaults;
     const struct vio_net_opts *o = opts != NULL ? opts : &defaults;
 
-    vio__zero(n, sizeof *n);
+    struct vio_queue *const queues[] = {&n->rxq, &n->txq};
+    vio__zero_except_shadows(n, sizeof *n, queues, 2);
     n->t = t;
     n->rxq.broken = true;
     n->txq.broken = true;
@@ -262,8 +266,7 @@ static int rx_one(struct vio_net *n, struct vio_net_rx_pkt *pkt, unsigned *used)
      * Setting Up Receive Buffers: without MRG_RXBUF a packet uses a single
      * buffer; with it, num_buffers counts buffers the driver posted.
      */
-    if (nbuf == 0 || nbuf > n->rx_posted + 1u ||
-        VIO_NEVER(*used + nbuf > VIO_QUEUE_MAX_SIZE))
+    if (nbuf == 0 || nbuf > n->rx_posted + 1u || VIO_NEVER(*used + nbuf > VIO_QUEUE_MAX_SIZE))
         return net_fail(n, VIO_ERR_IO_ERROR);
     seg[0].off = n->hdr_len;
     seg[0].len = len - n->hdr_len;
@@ -315,7 +318,7 @@ size_t vio_net_rx_copy(const struct vio_net_rx_pkt *pkt, void *dst, size_t cap)
     for (uint16_t i = 0; i < pkt->nseg && done < cap; i++) {
         const struct vio_net_rx_seg *s = &pkt->seg[i];
         size_t take = s->len < cap - done ? s->len : cap - done;
-        __builtin_memcpy(out + done, s->buf + s->off, take);
+        vio__copy(out + done, s->buf + s->off, take);
         done += take;
     }
     return done;
@@ -419,11 +422,16 @@ uint16_t vio_net_tx_room(const struct vio_net *n)
 
 /* ---- reclaim ---- */
 
-/* Hands back one orphan, or (once the device is stopped) one buffer it still held. */
-static int net_reclaim(struct vio_net *n, struct vio__net_slot *slots, uint16_t *held,
+/*
+ * Hands back one orphan, or (once the device is stopped) one buffer it still
+ * held. The scan resumes after the last slot handed back (@at), so taking
+ * back every buffer costs one pass, not one per buffer.
+ */
+static int net_reclaim(struct vio_net *n, struct vio__net_slot *slots, uint16_t *held, uint16_t *at,
                        struct vio_net_buf *out)
 {
-    for (unsigned i = 0; i < VIO_QUEUE_MAX_SIZE; i++) {
+    for (unsigned k = 0; k < VIO_QUEUE_MAX_SIZE; k++) {
+        unsigned i = (*at + k) % VIO_QUEUE_MAX_SIZE;
         struct vio__net_slot *s = &slots[i];
         bool posted = s->state == VIO__NET_POSTED;
         if (s->state == VIO__NET_ORPHAN || (posted && !n->live)) {
@@ -431,6 +439,7 @@ static int net_reclaim(struct vio_net *n, struct vio__net_slot *slots, uint16_t 
             s->state = VIO__NET_FREE;
             if (posted)
                 (*held)--;
+            *at = (uint16_t)((i + 1) % VIO_QUEUE_MAX_SIZE);
             return 1;
         }
     }
@@ -439,10 +448,10 @@ static int net_reclaim(struct vio_net *n, struct vio__net_slot *slots, uint16_t 
 
 int vio_net_rx_reclaim(struct vio_net *n, struct vio_net_buf *out)
 {
-    return net_reclaim(n, n->rx_slot, &n->rx_posted, out);
+    return net_reclaim(n, n->rx_slot, &n->rx_posted, &n->rx_reclaim_at, out);
 }
 
 int vio_net_tx_reclaim(struct vio_net *n, struct vio_net_buf *out)
 {
-    return net_reclaim(n, n->tx_slot, &n->tx_inflight, out);
+    return net_reclaim(n, n->tx_slot, &n->tx_inflight, &n->tx_reclaim_at, out);
 }

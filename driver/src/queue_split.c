@@ -141,7 +141,8 @@ static int alloc_rings(struct vio_queue *q, vio_paddr_t pa[3])
 
 int vio_queue_init(struct vio_queue *q, struct vio_transport *t, uint16_t idx, uint16_t size)
 {
-    vio__zero(q, sizeof *q);
+    /* ind_shadow (most of the struct) is written when its chain is added, before any read */
+    vio__zero(q, offsetof(struct vio_queue, ind_shadow));
     q->t = t;
     q->hal = t->hal;
     q->idx = idx;
