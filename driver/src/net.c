@@ -228,6 +228,7 @@ static int rx_pop(struct vio_net *n, struct vio_net_rx_seg *seg, uint32_t *used_
     if (VIO_NEVER(s->state != VIO__NET_POSTED))
         return net_fail(n, VIO_ERR_WRONG_TOKEN);
     s->state = VIO__NET_ORPHAN;
+    n->rx_orphans++;
     n->rx_posted--;
     *seg =
         (struct vio_net_rx_seg){.cookie = s->cookie, .buf = s->buf, .size = s->len, .token = token};
@@ -286,6 +287,7 @@ static int rx_one(struct vio_net *n, struct vio_net_rx_pkt *pkt, unsigned *used)
         return net_fail(n, VIO_ERR_IO_ERROR);
     for (uint16_t i = 0; i < nbuf; i++)
         n->rx_slot[seg[i].token].state = VIO__NET_FREE;
+    n->rx_orphans = (uint16_t)(n->rx_orphans - nbuf);
     *pkt = (struct vio_net_rx_pkt){.seg = seg, .len = (uint32_t)total, .nseg = nbuf};
     *used += nbuf;
     return 1;
@@ -430,6 +432,10 @@ uint16_t vio_net_tx_room(const struct vio_net *n)
 static int net_reclaim(struct vio_net *n, struct vio__net_slot *slots, uint16_t *held, uint16_t *at,
                        struct vio_net_buf *out)
 {
+    /* only receive slots become orphans */
+    uint16_t orphans = slots == n->rx_slot ? n->rx_orphans : 0;
+    if (orphans == 0 && (n->live || *held == 0))
+        return 0;
     for (unsigned k = 0; k < VIO_QUEUE_MAX_SIZE; k++) {
         unsigned i = (*at + k) % VIO_QUEUE_MAX_SIZE;
         struct vio__net_slot *s = &slots[i];
@@ -439,6 +445,8 @@ static int net_reclaim(struct vio_net *n, struct vio__net_slot *slots, uint16_t 
             s->state = VIO__NET_FREE;
             if (posted)
                 (*held)--;
+            else
+                n->rx_orphans--;
             *at = (uint16_t)((i + 1) % VIO_QUEUE_MAX_SIZE);
             return 1;
         }

@@ -125,6 +125,7 @@ struct vio_net {
     int error;        /* the first violation, latched; 0 while healthy */
     uint16_t rx_posted;
     uint16_t tx_inflight;
+    uint16_t rx_orphans;    /* receive slots taken back from a packet that failed its checks */
     uint16_t rx_reclaim_at; /* the slot the next reclaim scan starts at */
     uint16_t tx_reclaim_at;
     void *zero_hdr; /* a DMA page whose first bytes are the header vio_net_tx_sg sends */
