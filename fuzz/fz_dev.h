@@ -82,9 +82,10 @@ struct fz_dev {
     uint8_t config[FZ_CONFIG_MAX];
     struct fz_vq vq[FZ_QUEUES];
     /*
-     * The device lied about a completion (a wrong id, a duplicate): the
-     * driver may have taken back buffers the device still holds, so from
-     * now until reset a chain whose memory is gone is dropped, not a bug.
+     * The device lied about a completion (a wrong id, a duplicate), or took
+     * an access to overlapping PCI structures: the driver may have taken
+     * back buffers the device still holds, so from now until reset a chain
+     * whose memory is gone is dropped, not a bug.
      */
     bool lied;
     /*

@@ -158,7 +158,10 @@ static bool fits(enum structure s, uint32_t off, unsigned width, bool write, uin
  * The structure an access at @addr is for: of the driver's mapped structures
  * that contain it (a hostile device may make them overlap), the first whose
  * layout allows it. Aborts when none does, or when the structure lies
- * outside the function's enabled BARs.
+ * outside the function's enabled BARs. An access inside overlapping
+ * structures may mean something else to the device than to the driver (a
+ * notify taken as queue_enable): from then on the device is not
+ * well-behaved, so what it sees is no evidence against the driver.
  */
 static enum structure structure(struct fz_pci *pci, uintptr_t addr, unsigned width, bool write,
                                 uint32_t val, uint32_t *off)
@@ -166,6 +169,13 @@ static enum structure structure(struct fz_pci *pci, uintptr_t addr, unsigned wid
     const struct vio_pci_transport *tp = pci->tp;
     const struct vio_pci_region *regs[S_COUNT] = {&tp->common, &tp->notify, &tp->isr, &tp->device};
     bool inside = false;
+    unsigned containing = 0;
+    for (unsigned s = 0; s < S_COUNT; s++) {
+        const struct vio_pci_region *r = regs[s];
+        containing += r->len != 0 && addr >= r->va && addr - r->va < r->len;
+    }
+    if (containing > 1)
+        pci->d->lied = true;
     for (unsigned s = 0; s < S_COUNT; s++) {
         const struct vio_pci_region *r = regs[s];
         if (r->len == 0 || addr < r->va || addr - r->va >= r->len ||
