@@ -289,32 +289,16 @@ void vsim_vq_unpop(struct vsim_vq *vq, uint16_t n)
 
 /*
  * The id the used_id_not_head fault reports for chain @c: one the driver can
- * tell is wrong. The head of another chain the device holds, or of one still
- * available to it, would read as that chain completing out of order, so the
- * id names no such chain: the chain's second descriptor when it has one, else
- * the first index from head + 1 on that heads nothing exposed. When every
- * index heads an exposed chain the id is vq->num, out of range, which the
- * driver rejects as well.
+ * tell is wrong whenever it reads it. That is the chain's second descriptor:
+ * it stays the driver's, inside a chain the driver never sees completed, so it
+ * cannot head another chain. A one-descriptor chain has no such index, and any
+ * other index in range may head a chain the driver posts before it reads this
+ * entry, which would then read as that chain completing while the device still
+ * has it; so the id is vq->num, out of range.
  */
-static uint32_t not_head_id(struct vsim_vq *vq, const struct vsim_chain *c)
+static uint32_t not_head_id(const struct vsim_vq *vq, const struct vsim_chain *c)
 {
-    if (c->second != UINT32_MAX)
-        return c->second;
-    uint8_t busy[(UINT16_MAX + 1u) / 8u] = {0};
-    uint16_t avail_idx = vsim__ld16(vq->avail + AVAIL_IDX);
-    uint16_t ahead = (uint16_t)(avail_idx - vq->last_avail);
-    for (uint16_t i = 0; i < ahead && i < vq->num; i++) {
-        uint16_t h = vsim__ld16(vq->avail + AVAIL_RING +
-                                2u * ((uint16_t)(vq->last_avail + i) & (vq->num - 1u)));
-        if (h < vq->num)
-            busy[h / 8u] |= (uint8_t)(1u << (h % 8u));
-    }
-    for (uint32_t k = 1; k < vq->num; k++) {
-        uint32_t id = (c->head + k) % vq->num;
-        if (!vq->exposed[id] && !(busy[id / 8u] & (1u << (id % 8u))))
-            return id;
-    }
-    return vq->num;
+    return c->second != UINT32_MAX ? c->second : vq->num;
 }
 
 void vsim_vq_push(struct vsim_vq *vq, const struct vsim_chain *c, uint32_t len)
