@@ -3,10 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "vsim/conform.h"
+
+/* The stored list grows on demand: most machines record nothing, and none more than KEEP. */
+#define LIST_FIRST 16u
 
 struct vsim_conform {
     struct vsim_violation *list; /* the first VSIM_CONFORM_KEEP violations */
+    size_t cap;
     const uint64_t *clock;
     size_t stored;
     size_t total;
@@ -56,15 +61,7 @@ enum vsim_rule vsim_rule_by_id(const char *id)
 
 struct vsim_conform *vsim_conform_new(void)
 {
-    struct vsim_conform *c = calloc(1, sizeof(*c));
-    if (!c)
-        return NULL;
-    c->list = calloc(VSIM_CONFORM_KEEP, sizeof(*c->list));
-    if (!c->list) {
-        free(c);
-        return NULL;
-    }
-    return c;
+    return calloc(1, sizeof(struct vsim_conform));
 }
 
 void vsim_conform_free(struct vsim_conform *c)
@@ -87,20 +84,46 @@ static void print_one(const struct vsim_violation *v, FILE *out)
             v->detail, sections[r->sec].name, r->text);
 }
 
-uint64_t vsim_conform_record(struct vsim_conform *c, enum vsim_rule rule, const char *where,
-                             const char *fmt, ...)
+bool vsim__conform_wants_detail(const struct vsim_conform *c)
 {
-    struct vsim_violation tmp;
-    struct vsim_violation *v = c->stored < VSIM_CONFORM_KEEP ? &c->list[c->stored] : &tmp;
-    va_list ap;
+    return c->stored < VSIM_CONFORM_KEEP || c->strict || c->hook;
+}
 
+uint64_t vsim__conform_tally(struct vsim_conform *c, enum vsim_rule rule)
+{
+    c->total++;
+    c->per_rule[(unsigned)rule < VSIM_RULE_COUNT ? rule : VSIM_RULE_COUNT - 1]++;
+    return c->clock ? *c->clock : c->total;
+}
+
+/* The stored list's next entry, or NULL when it is full (or cannot grow). */
+static struct vsim_violation *next_slot(struct vsim_conform *c)
+{
+    if (c->stored == VSIM_CONFORM_KEEP)
+        return NULL;
+    if (c->stored == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : LIST_FIRST;
+        struct vsim_violation *list = realloc(c->list, cap * sizeof(*list));
+        if (!list)
+            return NULL;
+        c->list = list;
+        c->cap = cap;
+    }
+    return &c->list[c->stored];
+}
+
+const struct vsim_violation *vsim__conform_recordv(struct vsim_conform *c, enum vsim_rule rule,
+                                                   const char *where, struct vsim_violation *tmp,
+                                                   const char *fmt, va_list ap)
+{
+    struct vsim_violation *v = next_slot(c);
+    if (!v)
+        v = tmp;
     v->rule = (unsigned)rule < VSIM_RULE_COUNT ? rule : VSIM_RULE_COUNT - 1;
     v->seq = c->clock ? *c->clock : c->total + 1;
     snprintf(v->where, sizeof(v->where), "%s", where ? where : "?");
-    va_start(ap, fmt);
     vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
-    va_end(ap);
-    if (v != &tmp)
+    if (v != tmp)
         c->stored++;
     c->total++;
     c->per_rule[v->rule]++;
@@ -111,7 +134,20 @@ uint64_t vsim_conform_record(struct vsim_conform *c, enum vsim_rule rule, const 
     }
     if (c->hook)
         c->hook(c->hook_ctx, v);
-    return v->seq;
+    return v;
+}
+
+uint64_t vsim_conform_record(struct vsim_conform *c, enum vsim_rule rule, const char *where,
+                             const char *fmt, ...)
+{
+    if (!vsim__conform_wants_detail(c))
+        return vsim__conform_tally(c, rule);
+    struct vsim_violation tmp;
+    va_list ap;
+    va_start(ap, fmt);
+    uint64_t seq = vsim__conform_recordv(c, rule, where, &tmp, fmt, ap)->seq;
+    va_end(ap);
+    return seq;
 }
 
 size_t vsim_conform_count(const struct vsim_conform *c)

@@ -136,12 +136,10 @@ struct vsim_vq *vsim_device_vq(struct vsim_device *d, uint16_t idx)
 
 void vsim_device_violation(struct vsim_device *d, enum vsim_rule rule, const char *fmt, ...)
 {
-    char detail[160];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof(detail), fmt, ap);
+    vsim__violationv(d->m, rule, d->label, fmt, ap);
     va_end(ap);
-    vsim__violation(d->m, rule, d->label, "%s", detail);
 }
 
 bool vsim_device_fault(struct vsim_device *d, enum vsim_fault_point point, uint64_t *value)

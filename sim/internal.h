@@ -2,6 +2,7 @@
 #ifndef VSIM_INTERNAL_H
 #define VSIM_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -175,6 +176,24 @@ bool vsim__device_register(struct vsim_machine *m, struct vsim_device *d);
 /* Records a violation not tied to a device ("hal", an empty slot) and traces it. */
 void vsim__violation(struct vsim_machine *m, enum vsim_rule rule, const char *where,
                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void vsim__violationv(struct vsim_machine *m, enum vsim_rule rule, const char *where,
+                      const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+/*
+ * ---- the conformance log's internals (conform.c) ----
+ * A violation's text is formatted only when something reads it: the stored
+ * list (the first VSIM_CONFORM_KEEP), strict mode, a hook, or the trace.
+ * Past that it is only counted - a hostile driver can break rules at every
+ * access, and formatting the text it would never show dominated the bench.
+ */
+bool vsim__conform_wants_detail(const struct vsim_conform *c);
+/* Counts a violation whose text no one reads; returns its event number. */
+uint64_t vsim__conform_tally(struct vsim_conform *c, enum vsim_rule rule);
+/* Records a violation with its text; past the stored list it goes to @tmp. Returns the record. */
+const struct vsim_violation *vsim__conform_recordv(struct vsim_conform *c, enum vsim_rule rule,
+                                                   const char *where, struct vsim_violation *tmp,
+                                                   const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 
 /* ---- device core (device.c) and queues (vq.c) ---- */
 struct vsim_vq {

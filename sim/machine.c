@@ -28,16 +28,31 @@ void vsim__trace_emit(struct vsim_machine *m, const char *fmt, ...)
     fputc('\n', m->trace);
 }
 
+void vsim__violationv(struct vsim_machine *m, enum vsim_rule rule, const char *where,
+                      const char *fmt, va_list ap)
+{
+    struct vsim_violation tmp;
+    const char *id = vsim_rule_info(rule) ? vsim_rule_info(rule)->id : "?";
+    if (vsim__conform_wants_detail(m->conform)) {
+        const struct vsim_violation *v =
+            vsim__conform_recordv(m->conform, rule, where, &tmp, fmt, ap);
+        vsim__trace(m, "%s VIOLATION %s: %s", where, id, v->detail);
+    } else {
+        vsim__conform_tally(m->conform, rule);
+        if (m->trace) {
+            vsnprintf(tmp.detail, sizeof(tmp.detail), fmt, ap);
+            vsim__trace_emit(m, "%s VIOLATION %s: %s", where, id, tmp.detail);
+        }
+    }
+}
+
 void vsim__violation(struct vsim_machine *m, enum vsim_rule rule, const char *where,
                      const char *fmt, ...)
 {
-    char detail[160];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof(detail), fmt, ap);
+    vsim__violationv(m, rule, where, fmt, ap);
     va_end(ap);
-    vsim_conform_record(m->conform, rule, where, "%s", detail);
-    vsim__trace(m, "%s VIOLATION %s: %s", where, vsim_rule_info(rule)->id, detail);
 }
 
 /* ---- the address decoder ---- */

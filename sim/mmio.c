@@ -65,15 +65,12 @@ const char *vsim_mmio_reg_name(uint32_t off, unsigned version)
     return r->name && (r->versions & version) ? r->name : NULL;
 }
 
+/* @fmt takes the register's name, the offset and the width in bits. */
 static void violation(struct mmio_slot *s, enum vsim_rule rule, const char *fmt, const char *name,
                       uint32_t off, unsigned width)
 {
-    char detail[96];
-    snprintf(detail, sizeof(detail), fmt, name ? name : "?", off, width * 8);
-    if (s->d)
-        vsim_device_violation(s->d, rule, "%s", detail);
-    else
-        vsim__violation(s->m, rule, s->where, "%s", detail);
+    vsim__violation(s->m, rule, s->d ? vsim_device_label(s->d) : s->where, fmt, name ? name : "?",
+                    off, width * 8);
 }
 
 static struct mmio_queue *selected(struct mmio_slot *s)

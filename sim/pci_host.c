@@ -57,15 +57,10 @@ bool vsim__pci_layout_malformed(const struct vsim__pci_fn *f)
 
 void vsim__pci_violation(struct vsim__pci_fn *f, enum vsim_rule rule, const char *fmt, ...)
 {
-    char detail[160];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof(detail), fmt, ap);
+    vsim__violationv(f->m, rule, f->d ? vsim_device_label(f->d) : f->where, fmt, ap);
     va_end(ap);
-    if (f->d)
-        vsim_device_violation(f->d, rule, "%s", detail);
-    else
-        vsim__violation(f->m, rule, f->where, "%s", detail);
 }
 
 static uint32_t malform_value(const struct vsim__pci_fn *f, uint32_t dflt)
