@@ -1,6 +1,7 @@
 /*
- * Guest memory: one arena at a fake physical base, a first-fit page
- * allocator over it, and share/unshare with zero-copy or bounce buffers.
+ * Guest memory: one arena at a fake physical base, an address-ordered
+ * first-fit page allocator over it, and share/unshare with zero-copy or
+ * bounce buffers.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -51,24 +52,33 @@ static bool run_free(const struct vsim__mem *g, uint32_t first, uint32_t n, uint
     return true;
 }
 
+/*
+ * The lowest free run that fits: freed pages are reused first, so a driver's
+ * working set stays on the same few pages (warm in the cache, and faulted in
+ * once) instead of wandering over the whole arena. Every page below first_free
+ * is in use, so the search starts there.
+ */
 uint64_t vsim__mem_alloc(struct vsim__mem *g, uint32_t n, enum vsim__owner owner)
 {
     if (n == 0 || n > g->npages)
         return 0;
-    for (int pass = 0; pass < 2; pass++) {
-        uint32_t p = pass == 0 ? g->hint : 0;
-        uint32_t end = pass == 0 ? g->npages : g->hint;
-        while (p + n <= g->npages && p < end) {
-            uint32_t skip;
-            if (run_free(g, p, n, &skip)) {
-                memset(g->page_used + p, owner, n);
-                g->run[p] = n;
-                memset(g->host + (uint64_t)p * VSIM_PAGE, 0, (uint64_t)n * VSIM_PAGE);
-                g->hint = p + n < g->npages ? p + n : 0;
-                return g->base + (uint64_t)p * VSIM_PAGE;
-            }
+    uint32_t p = g->first_free;
+    while (p + n <= g->npages) {
+        const uint8_t *f = memchr(g->page_used + p, VSIM__PAGE_FREE, g->npages - n + 1 - p);
+        if (!f)
+            return 0;
+        p = (uint32_t)(f - g->page_used);
+        uint32_t skip;
+        if (!run_free(g, p, n, &skip)) {
             p = skip;
+            continue;
         }
+        memset(g->page_used + p, owner, n);
+        g->run[p] = n;
+        memset(g->host + (uint64_t)p * VSIM_PAGE, 0, (uint64_t)n * VSIM_PAGE);
+        if (p == g->first_free)
+            g->first_free = p + n;
+        return g->base + (uint64_t)p * VSIM_PAGE;
     }
     return 0;
 }
@@ -88,6 +98,8 @@ bool vsim__mem_release(struct vsim__mem *g, uint64_t paddr, uint32_t n, enum vsi
     uint32_t p = (uint32_t)((paddr - g->base) / VSIM_PAGE);
     memset(g->page_used + p, VSIM__PAGE_FREE, n);
     g->run[p] = 0;
+    if (p < g->first_free)
+        g->first_free = p;
     return true;
 }
 

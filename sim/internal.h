@@ -76,9 +76,9 @@ struct vsim__mem {
     uint64_t base;
     uint64_t size;
     uint32_t npages;
-    uint8_t *page_used; /* per page: 0 free, else the owner kind */
-    uint32_t *run;      /* at an allocation's first page: its length in pages */
-    uint32_t hint;
+    uint8_t *page_used;  /* per page: 0 free, else the owner kind */
+    uint32_t *run;       /* at an allocation's first page: its length in pages */
+    uint32_t first_free; /* every page below is in use */
     size_t dma_pages;
     size_t shares;
     uint64_t bounces;
