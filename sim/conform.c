@@ -10,8 +10,9 @@
 #define LIST_FIRST 16u
 
 struct vsim_conform {
-    struct vsim_violation *list; /* the first VSIM_CONFORM_KEEP violations */
+    struct vsim_violation *list; /* the first violations, up to keep */
     size_t cap;
+    size_t keep;
     const uint64_t *clock;
     size_t stored;
     size_t total;
@@ -61,7 +62,15 @@ enum vsim_rule vsim_rule_by_id(const char *id)
 
 struct vsim_conform *vsim_conform_new(void)
 {
-    return calloc(1, sizeof(struct vsim_conform));
+    struct vsim_conform *c = calloc(1, sizeof(*c));
+    if (c)
+        c->keep = VSIM_CONFORM_KEEP;
+    return c;
+}
+
+void vsim_conform_set_keep(struct vsim_conform *c, size_t keep)
+{
+    c->keep = keep < VSIM_CONFORM_KEEP ? keep : VSIM_CONFORM_KEEP;
 }
 
 void vsim_conform_free(struct vsim_conform *c)
@@ -86,7 +95,7 @@ static void print_one(const struct vsim_violation *v, FILE *out)
 
 bool vsim__conform_wants_detail(const struct vsim_conform *c)
 {
-    return c->stored < VSIM_CONFORM_KEEP || c->strict || c->hook;
+    return c->stored < c->keep || c->strict || c->hook;
 }
 
 uint64_t vsim__conform_tally(struct vsim_conform *c, enum vsim_rule rule)
@@ -99,7 +108,7 @@ uint64_t vsim__conform_tally(struct vsim_conform *c, enum vsim_rule rule)
 /* The stored list's next entry, or NULL when it is full (or cannot grow). */
 static struct vsim_violation *next_slot(struct vsim_conform *c)
 {
-    if (c->stored == VSIM_CONFORM_KEEP)
+    if (c->stored >= c->keep)
         return NULL;
     if (c->stored == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : LIST_FIRST;

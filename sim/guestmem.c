@@ -9,12 +9,14 @@
 #include "internal.h"
 #include "vio/err.h"
 
-int vsim__mem_init(struct vsim__mem *g, uint64_t base, size_t size)
+int vsim__mem_init(struct vsim__mem *g, uint64_t base, size_t size, void *host)
 {
     memset(g, 0, sizeof(*g));
-    if (size == 0 || size % VSIM_PAGE || size / VSIM_PAGE > UINT32_MAX)
+    if (size == 0 || size % VSIM_PAGE || size / VSIM_PAGE > UINT32_MAX ||
+        (uintptr_t)host % VSIM_PAGE)
         return VIO_ERR_INVALID_PARAM;
-    g->host = aligned_alloc(VSIM_PAGE, size);
+    g->own_host = !host;
+    g->host = host ? host : aligned_alloc(VSIM_PAGE, size);
     g->npages = (uint32_t)(size / VSIM_PAGE);
     g->page_used = calloc(g->npages, 1);
     g->run = calloc(g->npages, sizeof(*g->run));
@@ -33,7 +35,8 @@ int vsim__mem_init(struct vsim__mem *g, uint64_t base, size_t size)
 
 void vsim__mem_fini(struct vsim__mem *g)
 {
-    free(g->host);
+    if (g->own_host)
+        free(g->host);
     free(g->page_used);
     free(g->run);
     free(g->tab);

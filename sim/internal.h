@@ -87,11 +87,13 @@ struct vsim__mem {
     size_t tab_cap;                   /* 1 << tab_bits, at most a quarter used */
     size_t tab_used;
     unsigned tab_bits;
+    bool own_host; /* host was allocated here, not given (vsim_machine_opts.mem) */
 };
 
 enum vsim__owner { VSIM__PAGE_FREE, VSIM__PAGE_DMA, VSIM__PAGE_BOUNCE, VSIM__PAGE_USER };
 
-int vsim__mem_init(struct vsim__mem *g, uint64_t base, size_t size);
+/* Guest memory of @size bytes at @base, backed by @host (page aligned), or allocated when NULL. */
+int vsim__mem_init(struct vsim__mem *g, uint64_t base, size_t size, void *host);
 void vsim__mem_fini(struct vsim__mem *g);
 /* First page paddr of @n free pages marked @owner (zeroed), or 0. */
 uint64_t vsim__mem_alloc(struct vsim__mem *g, uint32_t n, enum vsim__owner owner);
@@ -182,7 +184,7 @@ void vsim__violationv(struct vsim_machine *m, enum vsim_rule rule, const char *w
 /*
  * ---- the conformance log's internals (conform.c) ----
  * A violation's text is formatted only when something reads it: the stored
- * list (the first VSIM_CONFORM_KEEP), strict mode, a hook, or the trace.
+ * list (the first ones, vsim_conform_set_keep), strict mode, a hook, or the trace.
  * Past that it is only counted - a hostile driver can break rules at every
  * access, and formatting the text it would never show dominated the bench.
  */

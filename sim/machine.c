@@ -293,7 +293,7 @@ struct vsim_machine *vsim_machine_new(const struct vsim_machine_opts *opts)
     m->faults = vsim_fault_plan_new();
     if (!m->conform || !m->faults ||
         vsim__mem_init(&m->mem, VSIM_MEM_BASE,
-                       opts->mem_size ? opts->mem_size : VSIM_MEM_SIZE_DEFAULT)) {
+                       opts->mem_size ? opts->mem_size : VSIM_MEM_SIZE_DEFAULT, opts->mem)) {
         vsim_machine_free(m);
         return NULL;
     }

@@ -321,6 +321,87 @@ START_TEST(violations_carry_the_event_number_their_trace_line_shows)
 }
 END_TEST
 
+START_TEST(the_first_violations_are_stored_and_the_rest_counted)
+{
+    struct vsim_conform *c = vsim_machine_conform(m);
+    for (unsigned i = 0; i < VSIM_CONFORM_KEEP + 5; i++)
+        (void)h->read32(h->ctx, 0x20000000 + 4 * i);
+    ck_assert_uint_eq(vsim_conform_count(c), VSIM_CONFORM_KEEP + 5);
+    ck_assert_uint_eq(vsim_conform_count_rule(c, VSIM_RULE_HAL_UNMAPPED), VSIM_CONFORM_KEEP + 5);
+    const struct vsim_violation *v = vsim_conform_get(c, VSIM_CONFORM_KEEP - 1);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_ptr_nonnull(strstr(v->detail, "0x20000ffc"));
+    ck_assert_ptr_nonnull(strstr(vsim_conform_get(c, 17)->detail, "0x20000044"));
+    ck_assert_ptr_null(vsim_conform_get(c, VSIM_CONFORM_KEEP));
+    /* past the stored list a hook still gets each violation with its text */
+    vsim_conform_set_hook(c, hook, &hook_calls);
+    hook_calls = 0;
+    (void)h->read32(h->ctx, 0x20000000);
+    ck_assert_int_eq(hook_calls, 1);
+    vsim_conform_set_hook(c, NULL, NULL);
+    vsim_conform_clear(c);
+    (void)h->read32(h->ctx, 0x20000008);
+    ck_assert_ptr_nonnull(strstr(vsim_conform_get(c, 0)->detail, "0x20000008"));
+    vsim_conform_clear(c);
+}
+END_TEST
+
+START_TEST(a_log_can_keep_fewer_violations)
+{
+    struct vsim_conform *c = vsim_machine_conform(m);
+    vsim_conform_set_keep(c, 2);
+    for (unsigned i = 0; i < 5; i++)
+        (void)h->read32(h->ctx, 0x20000000 + 4 * i);
+    ck_assert_uint_eq(vsim_conform_count(c), 5);
+    ck_assert_ptr_nonnull(strstr(vsim_conform_get(c, 1)->detail, "0x20000004"));
+    ck_assert_ptr_null(vsim_conform_get(c, 2));
+    vsim_conform_clear(c);
+    vsim_conform_set_keep(c, VSIM_CONFORM_KEEP + 7); /* at most VSIM_CONFORM_KEEP */
+    for (unsigned i = 0; i < VSIM_CONFORM_KEEP + 1; i++)
+        (void)h->read32(h->ctx, 0x20000000);
+    ck_assert_ptr_nonnull(vsim_conform_get(c, VSIM_CONFORM_KEEP - 1));
+    ck_assert_ptr_null(vsim_conform_get(c, VSIM_CONFORM_KEEP));
+    vsim_conform_clear(c);
+}
+END_TEST
+
+START_TEST(freed_pages_are_reused_lowest_first)
+{
+    uint8_t *a = vsim_machine_mem_alloc(m, 4096);
+    uint8_t *b = vsim_machine_mem_alloc(m, 2 * 4096);
+    uint8_t *c = vsim_machine_mem_alloc(m, 4096);
+    ck_assert_ptr_eq(b, a + 4096);
+    ck_assert_ptr_eq(c, a + 3 * 4096);
+    vsim_machine_mem_free(m, b);
+    vsim_machine_mem_free(m, a);
+    ck_assert_ptr_eq(vsim_machine_mem_alloc(m, 2 * 4096), a);
+    ck_assert_ptr_eq(vsim_machine_mem_alloc(m, 2 * 4096), c + 4096); /* one page left at b + 4096 */
+    ck_assert_ptr_eq(vsim_machine_mem_alloc(m, 4096), b + 4096);
+}
+END_TEST
+
+START_TEST(guest_memory_can_be_the_callers_buffer)
+{
+    static _Alignas(4096) uint8_t buf[4 * 4096];
+    memset(buf, 0xa5, sizeof(buf));
+    struct vsim_machine *mm =
+        vsim_machine_new(&(struct vsim_machine_opts){.mem_size = sizeof(buf), .mem = buf});
+    ck_assert_ptr_nonnull(mm);
+    uint8_t *p = vsim_machine_mem_alloc(mm, 4096);
+    ck_assert_ptr_eq(p, buf);
+    ck_assert_uint_eq(p[0] | p[4095], 0);
+    ck_assert_uint_eq(buf[4096], 0xa5); /* only what is allocated is zeroed */
+    ck_assert_uint_eq(vsim_machine_paddr(mm, buf + 8192), vsim_machine_mem_base(mm) + 8192);
+    ck_assert_ptr_eq(vsim_machine_gpa(mm, vsim_machine_mem_base(mm) + 3 * 4096, 4096),
+                     buf + 3 * 4096);
+    ck_assert_ptr_null(vsim_machine_gpa(mm, vsim_machine_mem_base(mm) + 3 * 4096, 4097));
+    vsim_machine_free(mm); /* the buffer stays the caller's: the sanitizers see no free of it */
+    buf[0] = 1;
+    ck_assert_ptr_null(
+        vsim_machine_new(&(struct vsim_machine_opts){.mem_size = 4096, .mem = buf + 8}));
+}
+END_TEST
+
 START_TEST(rule_ids_are_unique_and_found_by_id)
 {
     for (unsigned i = 0; i < VSIM_RULE_COUNT; i++) {
@@ -340,6 +421,10 @@ Suite *vio_test_suite(void)
     TCase *tc = tcase_create("machine");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, dma_alloc_gives_zeroed_aligned_pages_inside_guest_memory);
+    tcase_add_test(tc, freed_pages_are_reused_lowest_first);
+    tcase_add_test(tc, guest_memory_can_be_the_callers_buffer);
+    tcase_add_test(tc, the_first_violations_are_stored_and_the_rest_counted);
+    tcase_add_test(tc, a_log_can_keep_fewer_violations);
     tcase_add_test(tc, dma_free_of_pages_never_allocated_is_recorded_and_ignored);
     tcase_add_test(tc, dma_alloc_fails_when_guest_memory_is_full);
     tcase_add_test(tc, share_of_guest_memory_is_zero_copy);

@@ -32,6 +32,7 @@
 
 struct vsim_machine_opts {
     size_t mem_size;        /* guest memory bytes, page multiple; 0: VSIM_MEM_SIZE_DEFAULT */
+    void *mem;              /* guest memory's backing (mem_size bytes, page aligned), see below */
     bool deferred;          /* serve notified queues on relax()/step, not inside the notify */
     bool bounce_all;        /* share() bounces even buffers that lie in guest memory */
     bool strict;            /* conformance violations print and trip at once */
@@ -42,7 +43,13 @@ struct vsim_machine_opts {
 
 struct vsim_machine;
 
-/* NULL when guest memory cannot be allocated. */
+/*
+ * NULL when guest memory cannot be allocated. With opts->mem the machine uses
+ * the caller's buffer as guest memory instead of allocating one (a harness
+ * that builds a machine per run keeps one buffer): the machine neither frees
+ * it nor zeroes it as a whole - pages are zeroed as they are allocated, and
+ * whatever else it holds is what a device reads there.
+ */
 struct vsim_machine *vsim_machine_new(const struct vsim_machine_opts *opts);
 /* Frees the machine and every device attached to it. */
 void vsim_machine_free(struct vsim_machine *m);
