@@ -275,6 +275,37 @@ START_TEST(transmit_frames_in_any_layout_arrive_whole)
 }
 END_TEST
 
+START_TEST(gathered_frames_of_any_size_arrive_whole)
+{
+    init(MODERN);
+    vsim_net_set_loopback(net, true);
+    simt_desc(&rx, 0, mem_pa + 8192, 4000, VSIM_VRING_DESC_F_WRITE, 0);
+    simt_desc(&rx, 1, mem_pa + 12288, 4000, VSIM_VRING_DESC_F_WRITE, 0);
+    simt_avail(&rx, 0);
+    simt_avail(&rx, 1);
+    simt_notify(m, 0, RXQ);
+    memset(mem, 0, 16);
+    for (unsigned i = 0; i < 3000; i++)
+        mem[16 + i] = (uint8_t)(i * 7 + i / 256);
+    /* a small frame, then one larger than any before: both in two pieces after the header */
+    const uint32_t sizes[] = {300, 3000};
+    for (uint16_t k = 0; k < 2; k++) {
+        uint16_t d = (uint16_t)(3 * k);
+        simt_desc(&tx, d, mem_pa, 12, VSIM_VRING_DESC_F_NEXT, (uint16_t)(d + 1));
+        simt_desc(&tx, (uint16_t)(d + 1), mem_pa + 16, sizes[k] / 2, VSIM_VRING_DESC_F_NEXT,
+                  (uint16_t)(d + 2));
+        simt_desc(&tx, (uint16_t)(d + 2), mem_pa + 16 + sizes[k] / 2, sizes[k] / 2, 0, 0);
+        simt_avail(&tx, d);
+        simt_notify(m, 0, TXQ);
+        uint32_t id, len;
+        ck_assert(simt_used(&rx, &id, &len));
+        ck_assert_uint_eq(len, 12 + sizes[k]);
+        ck_assert_mem_eq(mem + 8192 + 4096 * id + 12, mem + 16, sizes[k]);
+    }
+    ck_assert_uint_eq(vsim_net_stats(net)->tx_frames, 2);
+}
+END_TEST
+
 /* ---- driver obligations ---- */
 
 START_TEST(transmit_header_fields_are_checked)
@@ -497,6 +528,7 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, a_starved_device_asks_to_hear_of_new_buffers);
     tcase_add_test(tc, frames_before_driver_ok_and_across_reset_are_lost);
     tcase_add_test(tc, transmit_frames_in_any_layout_arrive_whole);
+    tcase_add_test(tc, gathered_frames_of_any_size_arrive_whole);
     tcase_add_test(tc, options_set_mac_queue_size_and_offered_features);
     tcase_add_test(tc, a_source_waits_while_the_link_is_down);
     tcase_add_test(tc, a_damaged_source_stops_after_its_good_frames);

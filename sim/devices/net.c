@@ -153,8 +153,13 @@ static const uint8_t *tx_frame(struct vsim_net *n, const struct vsim_chain *c, u
         return c->seg[0].p + hdr;
     if (c->nread >= 2 && c->seg[0].len == hdr && c->seg[1].len == *len)
         return c->seg[1].p;
-    vsim_chain_read(c, hdr, n->stage, *len);
-    return n->stage;
+    uint8_t *stage = vsim__net_buffer(&n->stage, &n->stage_cap, *len);
+    if (!stage) {
+        vsim_device_trace(d, "transmit head %u: no memory to gather the frame", c->head);
+        return NULL;
+    }
+    vsim_chain_read(c, hdr, stage, *len);
+    return stage;
 }
 
 static void send_frame(struct vsim_net *n, const uint8_t *frame, uint32_t len)
@@ -300,10 +305,23 @@ static bool alloc_state(struct vsim_net *n, const struct vsim_net_opts *o)
     n->backlog_cap = o->backlog ? o->backlog : 256;
     n->held = calloc(n->queue_max, sizeof(*n->held));
     n->held_len = calloc(n->queue_max, sizeof(*n->held_len));
-    n->stage = malloc(VSIM_NET_FRAME_MAX);
-    n->scratch = malloc(VSIM_NET_FRAME_MAX);
     n->backlog = calloc(n->backlog_cap, sizeof(*n->backlog));
-    return n->held && n->held_len && n->stage && n->scratch && n->backlog;
+    return n->held && n->held_len && n->backlog;
+}
+
+/*
+ * Frames are rarely near the maximum: a buffer holds the largest frame it
+ * has needed to, at least a full Ethernet frame.
+ */
+uint8_t *vsim__net_buffer(uint8_t **buf, uint32_t *cap, uint32_t len)
+{
+    if (*buf && len <= *cap)
+        return *buf;
+    uint32_t want = len > 2048u ? len : 2048u;
+    free(*buf);
+    *buf = malloc(want);
+    *cap = *buf ? want : 0;
+    return *buf;
 }
 
 struct vsim_net *vsim_net_new(struct vsim_machine *m, const struct vsim_net_opts *opts)

@@ -35,8 +35,10 @@ struct vsim_net {
     uint32_t *held_len;
     uint16_t queue_max;
 
+    /* grown on demand (vsim__net_buffer): most devices never need them */
     uint8_t *stage;   /* a transmitted frame gathered from several descriptors */
     uint8_t *scratch; /* a received frame being corrupted by a fault */
+    uint32_t stage_cap, scratch_cap;
 
     struct vsim__net_frame *backlog;
     unsigned backlog_cap, backlog_head, backlog_count;
@@ -49,6 +51,8 @@ struct vsim_net {
     struct vsim_net_stats stats;
 };
 
+/* *@buf with room for @len bytes (at most VSIM_NET_FRAME_MAX), or NULL when out of memory. */
+uint8_t *vsim__net_buffer(uint8_t **buf, uint32_t *cap, uint32_t len);
 /* Header bytes in front of each frame, from the features the driver accepted. */
 uint32_t vsim__net_hdr_len(const struct vsim_net *n);
 /* Refreshes faults_armed: one look at the plan instead of one per fault point. */

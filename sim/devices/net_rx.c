@@ -213,10 +213,13 @@ void vsim__net_offer(struct vsim_net *n, const uint8_t *frame, uint32_t len)
     if (vsim__net_fault(n, VSIM_FAULT_NET_TRUNCATE, &v) && v < len)
         len = (uint32_t)v;
     v = 0;
-    if (vsim__net_fault(n, VSIM_FAULT_NET_CORRUPT, &v) && len) {
-        memcpy(n->scratch, frame, len);
-        n->scratch[v % len] ^= 0xffu;
-        frame = n->scratch;
+    /* without memory for the copy the frame goes through whole */
+    uint8_t *scratch;
+    if (vsim__net_fault(n, VSIM_FAULT_NET_CORRUPT, &v) && len &&
+        (scratch = vsim__net_buffer(&n->scratch, &n->scratch_cap, len))) {
+        memcpy(scratch, frame, len);
+        scratch[v % len] ^= 0xffu;
+        frame = scratch;
     }
     /* frames keep their order: nothing overtakes the backlog */
     if (n->backlog_count)
