@@ -300,9 +300,12 @@ START_TEST(the_cursor_is_loaded_shown_moved_and_hidden)
     ck_assert_int_eq(vio_gpu_setup_cursor(g, 0, NULL, 0, 0, 0, 0), VIO_ERR_INVALID_PARAM);
     ck_assert_int_eq(vio_gpu_setup_cursor(g, 0, image, 0, 0, 64, 0), VIO_ERR_INVALID_PARAM);
     ck_assert_int_eq(vio_gpu_setup_cursor(g, 1, image, 0, 0, 0, 0), VIO_ERR_INVALID_PARAM);
+    struct vsim_gpu_cursor c;
+    vsim_gpu_cursor(env.sim, &c); /* no image set yet: a blank one */
+    ck_assert_uint_eq(c.resource_id, 0);
+    ck_assert_uint_eq(c.image[0] | c.image[64 * 64 * 4 - 1], 0);
     ck_assert_int_eq(vio_gpu_setup_cursor(g, 0, image, 100, 200, 5, 6), 0);
 
-    struct vsim_gpu_cursor c;
     vsim_gpu_cursor(env.sim, &c);
     ck_assert_uint_eq(c.resource_id, g->cursor.resource_id);
     ck_assert_uint_ne(c.resource_id, 0);

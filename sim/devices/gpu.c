@@ -204,6 +204,7 @@ static void destroy(void *priv)
     struct vsim_gpu *g = priv;
     vsim__gpu_free_resources(g);
     free(g->res);
+    free(g->cursor_image);
     for (uint32_t i = 0; i < VSIM_GPU_MAX_SCANOUTS; i++)
         free(g->scanout[i].png_path);
     free(g);
@@ -344,8 +345,10 @@ uint32_t vsim_gpu_resource_count(const struct vsim_gpu *g)
 
 void vsim_gpu_cursor(const struct vsim_gpu *g, struct vsim_gpu_cursor *out)
 {
+    /* no image was ever set: a blank one (the device's cursor memory is allocated at the first) */
+    static const uint8_t blank[GPU_CURSOR_BYTES];
     *out = g->cursor;
-    out->image = g->cursor_image;
+    out->image = g->cursor_image ? g->cursor_image : blank;
 }
 
 int vsim_gpu_set_display(struct vsim_gpu *g, uint32_t idx, uint32_t width, uint32_t height,

@@ -15,6 +15,7 @@
 #define GPU_EDID_MAX 1024u
 #define GPU_EDID_BASE_BLOCK 128u
 #define GPU_BPP 4u
+#define GPU_CURSOR_BYTES (VSIM_GPU_CURSOR_SIZE * VSIM_GPU_CURSOR_SIZE * GPU_BPP)
 /* The largest fixed request part (TRANSFER_TO_HOST_2D and UPDATE_CURSOR: 56 bytes). */
 #define GPU_REQ_MAX 64u
 /* The largest response: struct virtio_gpu_resp_edid. */
@@ -52,8 +53,8 @@ struct vsim_gpu {
     uint32_t events_read;
     struct gpu_scanout scanout[VSIM_GPU_MAX_SCANOUTS];
     struct vsim_gpu_cursor cursor;
-    uint8_t cursor_image[VSIM_GPU_CURSOR_SIZE * VSIM_GPU_CURSOR_SIZE * GPU_BPP];
-    struct gpu_res *res; /* live resources, unordered */
+    uint8_t *cursor_image; /* GPU_CURSOR_BYTES, from the first cursor image on; NULL before */
+    struct gpu_res *res;   /* live resources, unordered */
     uint32_t nres, res_cap;
     uint64_t host_bytes;
     struct vsim_gpu_stats stats;

@@ -327,8 +327,10 @@ uint32_t vsim__gpu_cursor(struct vsim_gpu *g, struct gpu_cmd *cmd)
         /* Configure mouse cursor: the cursor image is 64x64 */
         if (r && (r->width != VSIM_GPU_CURSOR_SIZE || r->height != VSIM_GPU_CURSOR_SIZE))
             return VSIM_GPU_RESP_ERR_INVALID_PARAMETER;
+        if (r && !g->cursor_image && !(g->cursor_image = malloc(GPU_CURSOR_BYTES)))
+            return VSIM_GPU_RESP_ERR_OUT_OF_MEMORY;
         if (r)
-            memcpy(g->cursor_image, r->pixels, sizeof(g->cursor_image));
+            memcpy(g->cursor_image, r->pixels, GPU_CURSOR_BYTES);
         c->resource_id = id;
         c->hot_x = vsim__ld32(p + 20);
         c->hot_y = vsim__ld32(p + 24);
