@@ -315,7 +315,8 @@ static void run_op(struct fz_in *in)
 
 static struct vsim_device *new_blk(void)
 {
-    static const struct vsim_blk_opts o = {.capacity = 64, .queue_max = 64};
+    /* a small disk: every run zeroes it, and requests name sectors of any value anyway */
+    static const struct vsim_blk_opts o = {.capacity = 16, .queue_max = 64};
     struct vsim_blk *b = vsim_blk_new(m, &o);
     if (b == NULL)
         fz_fail("vsim_blk_new: %s", vsim_machine_last_error(m));
