@@ -280,6 +280,40 @@ START_TEST(legacy_device_serves_requests_and_flush_out)
 }
 END_TEST
 
+START_TEST(callers_ram_is_the_disk_and_stays_theirs)
+{
+    static uint8_t disk[8 * 512];
+    for (size_t i = 0; i < sizeof disk; i++)
+        disk[i] = (uint8_t)(i / 512 * 16 + i);
+    teardown();
+    start(2, &(struct vsim_blk_opts){.capacity = 8, .ram = disk});
+    ck_assert_ptr_eq(vsim_blk_ram(blk), disk);
+    ck_assert_uint_eq(submit(VSIM_BLK_T_IN, 3, 512, true), 513);
+    ck_assert_mem_eq(buf + DATA, disk + 3 * 512, 512);
+    memset(buf + DATA, 0x5a, 512);
+    ck_assert_uint_eq(submit(VSIM_BLK_T_OUT, 1, 512, false), 1);
+    ck_assert_uint_eq(disk[512], 0x5a);
+    ck_assert_uint_eq(disk[1023], 0x5a);
+    /* a resize moves the disk to memory of its own; the caller's bytes stay as they were */
+    ck_assert_int_eq(vsim_blk_set_capacity(blk, 16), VIO_OK);
+    ck_assert_ptr_ne(vsim_blk_ram(blk), disk);
+    ck_assert_mem_eq(vsim_blk_ram(blk), disk, sizeof disk);
+    ck_assert_uint_eq(vsim_blk_ram(blk)[15 * 512], 0);
+    memset(buf + DATA, 0x11, 512);
+    ck_assert_uint_eq(submit(VSIM_BLK_T_OUT, 1, 512, false), 1);
+    ck_assert_uint_eq(disk[512], 0x5a);
+    ck_assert_uint_eq(violations(), 0);
+}
+END_TEST
+
+START_TEST(callers_ram_without_a_capacity_is_refused)
+{
+    static uint8_t disk[512];
+    ck_assert_ptr_null(vsim_blk_new(m, &(struct vsim_blk_opts){.ram = disk}));
+    ck_assert_ptr_nonnull(strstr(vsim_machine_last_error(m), "capacity"));
+}
+END_TEST
+
 static void make_image(size_t bytes)
 {
     snprintf(image, sizeof(image), "/tmp/vsim-blk-XXXXXX");
@@ -360,6 +394,8 @@ Suite *vio_test_suite(void)
     tcase_add_test(tc, many_requests_in_one_notify_are_all_served);
     tcase_add_test(tc, read_only_device_refuses_writes_and_keeps_data);
     tcase_add_test(tc, legacy_device_serves_requests_and_flush_out);
+    tcase_add_test(tc, callers_ram_is_the_disk_and_stays_theirs);
+    tcase_add_test(tc, callers_ram_without_a_capacity_is_refused);
     tcase_add_test(tc, image_backend_reads_writes_and_fsyncs_on_flush);
     tcase_add_test(tc, missing_image_fails_to_attach_with_a_reason);
     tcase_add_test(tc, withheld_features_are_not_offered);

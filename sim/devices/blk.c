@@ -21,6 +21,7 @@ struct vsim_blk {
     struct vsim_device *dev;
     uint64_t capacity; /* sectors */
     uint8_t *ram;      /* RAM backend, or NULL */
+    bool own_ram;      /* ram was allocated here (not vsim_blk_opts.ram) */
     int fd;            /* image backend, or -1 */
     bool read_only;
     char serial[VSIM_BLK_ID_BYTES];
@@ -298,7 +299,8 @@ static void destroy(void *priv)
     struct vsim_blk *b = priv;
     if (b->fd >= 0)
         close(b->fd);
-    free(b->ram);
+    if (b->own_ram)
+        free(b->ram);
     free(b);
 }
 
@@ -327,8 +329,18 @@ static uint8_t *ram_alloc(uint64_t sectors)
 
 static int open_backend(struct vsim_machine *m, struct vsim_blk *b, const struct vsim_blk_opts *o)
 {
+    if (!o->image && o->ram) {
+        if (!o->capacity || o->capacity > SIZE_MAX / VSIM_BLK_SECTOR) {
+            vsim__set_error(m, "blk: a caller's RAM disk needs its capacity in sectors");
+            return VIO_ERR_INVALID_PARAM;
+        }
+        b->capacity = o->capacity;
+        b->ram = o->ram;
+        return VIO_OK;
+    }
     if (!o->image) {
         b->capacity = o->capacity ? o->capacity : 2048;
+        b->own_ram = true;
         if (!(b->ram = ram_alloc(b->capacity))) {
             vsim__set_error(m, "blk: cannot allocate a RAM disk of %llu sectors",
                             (unsigned long long)b->capacity);
@@ -426,8 +438,10 @@ int vsim_blk_set_capacity(struct vsim_blk *b, uint64_t sectors)
     if (!ram)
         return VIO_ERR_DMA_ERROR;
     memcpy(ram, b->ram, (size_t)(sectors < b->capacity ? sectors : b->capacity) * VSIM_BLK_SECTOR);
-    free(b->ram);
+    if (b->own_ram)
+        free(b->ram);
     b->ram = ram;
+    b->own_ram = true;
     b->capacity = sectors;
     vsim__st64(b->cfg + VSIM_BLK_CFG_CAPACITY, sectors);
     vsim_device_config_changed(b->dev);

@@ -49,6 +49,8 @@
 
 struct vsim_blk_opts {
     uint64_t capacity;     /* RAM disk size in sectors; 0: 2048 (ignored with @image) */
+    uint8_t *ram;          /* the RAM disk's bytes (@capacity sectors, required) are the caller's:
+                              served as they are, never freed; NULL: allocated, zeroed */
     const char *image;     /* raw image file: its size sets the capacity */
     bool read_only;        /* offer VIRTIO_BLK_F_RO; writes fail with IOERR */
     bool config_wce;       /* offer VIRTIO_BLK_F_CONFIG_WCE: writeback reads 1, takes 0 or 1 */
@@ -77,7 +79,10 @@ uint64_t vsim_blk_capacity(const struct vsim_blk *b);
 /* The RAM disk's bytes (capacity * 512), NULL with an image backend. */
 uint8_t *vsim_blk_ram(struct vsim_blk *b);
 const struct vsim_blk_stats *vsim_blk_stats(const struct vsim_blk *b);
-/* RAM disk only: resize (new sectors read 0) and send a configuration change. */
+/*
+ * RAM disk only: resize (new sectors read 0) and send a configuration change.
+ * The disk moves to memory of its own; a caller's buffer keeps the old bytes.
+ */
 int vsim_blk_set_capacity(struct vsim_blk *b, uint64_t sectors);
 
 #endif
